@@ -1,0 +1,20 @@
+"""DCGAN (Radford et al. 2015) on MNIST or Fashion-MNIST, 28x28.
+
+Adam 2e-4 / beta1 0.5, batch 128, N(0, 0.02) init, batch norm, ReLU in G,
+LeakyReLU(0.2) in D, tanh output with data scaled to [-1, 1], the
+non-saturating G loss.
+
+  python -m gan_jax.main --config=experiments/dcgan.py --workdir=/tmp/dcgan
+  python -m gan_jax.main --config=experiments/dcgan.py:data=fashion_mnist,width=32 ...
+"""
+from gan_jax import configs
+
+
+def get_config(arg=None):
+  arg = configs.parse_arg(arg, data='mnist', width=64)
+  config = configs.base_config()
+  config.data.name = arg.data
+  config.model.name = 'dcgan'
+  config.model.width = arg.width
+  config.train.ema_decay = 0.999
+  return config

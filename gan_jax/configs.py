@@ -1,0 +1,87 @@
+"""Shared defaults for experiments/*.py, and the sweep-argument parser.
+
+Every experiment starts from `base_config()`, so every field documented here
+exists in every experiment and can be overridden with --config.a.b=v.
+"""
+import ast
+
+import ml_collections
+from ml_collections import config_dict
+
+from gan_jax.errors import ConfigError
+
+
+def base_config() -> ml_collections.ConfigDict:
+  c = ml_collections.ConfigDict()
+  c.seed = 0
+
+  c.data = ml_collections.ConfigDict()
+  c.data.name = 'mnist'                       # 'mnist' | 'fashion_mnist'
+  c.data.dir = config_dict.placeholder(str)   # folder with the 4 IDX files
+  c.data.tfds_dir = config_dict.placeholder(str)  # where TFDS prepares data
+  c.data.split = 'train'                      # TFDS split, e.g. 'train[:50000]'
+
+  c.model = ml_collections.ConfigDict()
+  c.model.name = 'dcgan'
+  c.model.z_dim = 100
+  c.model.z_dist = 'normal'                   # 'normal' | 'uniform'
+
+  c.loss = ml_collections.ConfigDict()
+  c.loss.name = 'non_saturating'              # 'non_saturating' | 'minimax'
+
+  c.optim = ml_collections.ConfigDict()
+  c.optim.g = adam(2e-4, b1=0.5)
+  c.optim.d = adam(2e-4, b1=0.5)
+
+  c.train = ml_collections.ConfigDict()
+  c.train.num_steps = 10_000                  # G updates
+  c.train.batch_size = 128                    # global, over all devices
+  c.train.d_steps = 1                         # k: D updates per G update
+  c.train.update_scheme = 'alternating'       # 'alternating' | 'simultaneous'
+  c.train.ema_decay = 0.0                     # generator EMA; 0 = off
+  c.train.log_every = 100
+  c.train.checkpoint_every = 1000
+  c.train.sample_every = 1000
+  c.train.keep_checkpoints = 3
+  c.train.num_samples = 64                    # images in each sample grid
+  return c
+
+
+def adam(learning_rate: float, b1: float = 0.9,
+         b2: float = 0.999) -> ml_collections.ConfigDict:
+  return ml_collections.ConfigDict(dict(
+      name='adam', learning_rate=learning_rate, b1=b1, b2=b2))
+
+
+def sgd(learning_rate: float, momentum: float = 0.0,
+        final_momentum: float | None = None, momentum_start: int = 0,
+        momentum_saturate: int = 1, lr_decay: float = 1.0,
+        min_lr: float = 0.0) -> ml_collections.ConfigDict:
+  return ml_collections.ConfigDict(dict(
+      name='sgd', learning_rate=learning_rate, momentum=momentum,
+      final_momentum=momentum if final_momentum is None else final_momentum,
+      momentum_start=momentum_start, momentum_saturate=momentum_saturate,
+      lr_decay=lr_decay, min_lr=min_lr))
+
+
+def parse_arg(arg: str | None, **defaults):
+  """'a=1,b=x' -> ConfigDict with `defaults` updated, keeping their types.
+
+  This is what `--config=experiments/X.py:ARG` hands to get_config, so one
+  experiment file can describe a whole sweep axis.
+  """
+  out = ml_collections.ConfigDict(defaults)
+  for item in filter(None, (arg or '').split(',')):
+    name, sep, text = item.partition('=')
+    if not sep or name not in defaults:
+      raise ConfigError(
+          f'bad config argument {item!r}; expected NAME=VALUE with NAME one '
+          f'of: {", ".join(sorted(defaults))}')
+    kind = type(defaults[name])
+    try:
+      value = text if kind is str else kind(ast.literal_eval(text))
+    except (ValueError, SyntaxError) as e:
+      raise ConfigError(f'config argument {name}={text!r} is not a valid '
+                        f'{kind.__name__}') from e
+    out[name] = value
+  return out

@@ -1,0 +1,108 @@
+"""The one way the rest of gan_jax gets data: local IDX files -> TFDS -> numpy.
+
+Where the IDX files come from, first match wins:
+  1. `data_dir`: a folder holding the four files;
+  2. `$GAN_JAX_DATA_DIR/<name>/`: a root with one subfolder per dataset;
+  3. none: a dataset already prepared in the TFDS dir is used as is.
+Otherwise we fail at once. We never download: offline, `tfds.load('mnist')`
+retries for minutes before giving up.
+"""
+
+import os
+import pathlib
+
+import numpy as np
+import tensorflow_datasets as tfds
+
+from gan_jax.data import tfds_builders
+from gan_jax.errors import DataError
+
+DATASETS: dict[str, type[tfds_builders.IdxBuilder]] = {
+    'mnist': tfds_builders.MnistIdx,
+    'fashion_mnist': tfds_builders.FashionMnistIdx,
+}
+ENV_VAR = 'GAN_JAX_DATA_DIR'
+
+
+def _builder_cls(name: str) -> type[tfds_builders.IdxBuilder]:
+  if name not in DATASETS:
+    raise DataError(f'unknown dataset {name!r}: choose one of '
+                    f'{", ".join(DATASETS)}')
+  return DATASETS[name]
+
+
+def _find_idx_dir(name: str, data_dir: str | None) -> pathlib.Path | None:
+  cls = _builder_cls(name)
+  if data_dir:
+    folder = pathlib.Path(data_dir).expanduser()
+    if not folder.is_dir():
+      raise DataError(f'data dir {folder} does not exist: point it at a folder '
+                      f'holding the four {cls.TITLE} IDX files')
+    return folder
+  if root := os.environ.get(ENV_VAR):
+    root = pathlib.Path(root).expanduser()
+    if not root.is_dir():
+      raise DataError(f'{ENV_VAR}={root} does not exist: point it at a folder '
+                      f'with one subfolder per dataset, e.g. {name}/')
+    if (root / name).is_dir():
+      return root / name
+  return None
+
+
+def _not_found(name: str, where: str) -> DataError:
+  cls = DATASETS[name]
+  return DataError(
+      f'no local {cls.TITLE} found{where}: set --config.data.dir=/path/to/'
+      f'folder-with-the-4-IDX-files or {ENV_VAR}=/path/to/root (one subfolder '
+      f'per dataset, e.g. {name}/); the files are at {cls.FILES_URL}')
+
+
+def resolve_idx_dir(name: str, data_dir: str | None = None) -> pathlib.Path:
+  """Returns the folder of `name`'s IDX files, or says how to provide one."""
+  folder = _find_idx_dir(name, data_dir)
+  if folder is None:
+    raise _not_found(name, '')
+  return folder
+
+
+def prepared_builder(name: str, data_dir: str | None = None,
+                     tfds_dir: str | None = None) -> tfds_builders.IdxBuilder:
+  """Returns the prepared TFDS builder, for callers who want TFDS's readers.
+
+  Args:
+    name: one of `DATASETS`.
+    data_dir: a folder holding the four IDX files (see the module docstring).
+    tfds_dir: where TFDS keeps prepared data; None means TFDS's default
+      ($TFDS_DATA_DIR, else ~/tensorflow_datasets).
+  """
+  cls = _builder_cls(name)
+  tfds_dir = (os.fspath(pathlib.Path(tfds_dir).expanduser()) if tfds_dir
+              else tfds.core.constants.get_default_data_dir())
+  folder = _find_idx_dir(name, data_dir)
+  if folder is not None:
+    return tfds_builders.prepare(cls, folder, tfds_dir)
+  builders = tfds_builders.prepared(cls, tfds_dir)
+  if not builders:
+    env = f'{ENV_VAR} has no {name}/, ' if os.environ.get(ENV_VAR) else ''
+    raise _not_found(name, f' ({env}nothing prepared in {tfds_dir})')
+  if len(builders) > 1:
+    configs = ', '.join(b.builder_config.name for b in builders)
+    raise DataError(
+        f'{cls.TITLE} was prepared from {len(builders)} different sources in '
+        f'{tfds_dir}/{cls.name} ({configs}): pick one with --config.data.dir '
+        f'or {ENV_VAR}')
+  return builders[0]
+
+
+def load_split(name: str, split: str, data_dir: str | None = None,
+               tfds_dir: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+  """Returns (images uint8 [N,28,28,1], labels int32 [N]) in IDX file order.
+
+  Args:
+    name: one of `DATASETS`.
+    split: a TFDS split string: 'train', 'test', 'train[:50000]', ...
+    data_dir: a folder holding the four IDX files (see the module docstring).
+    tfds_dir: where TFDS keeps prepared data; None means TFDS's default.
+  """
+  builder = prepared_builder(name, data_dir, tfds_dir)
+  return tfds_builders.read_split(builder, split)

@@ -1,0 +1,73 @@
+"""DCGAN (Radford et al. 2015), adapted to small images such as 28x28.
+
+The paper's rules: strided (transposed) convolutions instead of pooling, batch
+norm in both nets except G's output and D's input layer, ReLU in G and
+LeakyReLU(0.2) in D, tanh output, weights from N(0, 0.02). G projects z to a
+(H/4)x(W/4) map and doubles it twice, so any size divisible by 4 works. G's
+transposed convolutions are `SubpixelConvTranspose`: the same layer as
+nn.ConvTranspose, computed in a form XLA:CPU differentiates far faster.
+"""
+import flax.linen as nn
+import jax
+import jax.numpy as jnp
+import ml_collections
+
+from gan_jax.errors import ConfigError
+from gan_jax.models.layers import SubpixelConvTranspose
+from gan_jax.models.spec import GanModels, MODELS
+
+_init = nn.initializers.normal(0.02)
+
+
+def _bn_scale_init(key, shape, dtype=jnp.float32):
+  return 1.0 + 0.02 * jax.random.normal(key, shape, dtype)
+
+
+def _batch_norm(train: bool) -> nn.BatchNorm:
+  # PyTorch's defaults, which DCGAN recipes are tuned for (running-average
+  # momentum 0.1 there is 0.9 here).
+  return nn.BatchNorm(use_running_average=not train, momentum=0.9,
+                      epsilon=1e-5, scale_init=_bn_scale_init)
+
+
+class Generator(nn.Module):
+  image_shape: tuple[int, int, int]
+  width: int = 64
+
+  @nn.compact
+  def __call__(self, z: jax.Array, *, train: bool) -> jax.Array:
+    h, w, c = self.image_shape
+    x = nn.Dense(h // 4 * w // 4 * 4 * self.width, use_bias=False,
+                 kernel_init=_init)(z)
+    x = nn.relu(_batch_norm(train)(x))
+    x = x.reshape(z.shape[0], h // 4, w // 4, 4 * self.width)
+    x = SubpixelConvTranspose(2 * self.width, (4, 4), (2, 2),
+                              use_bias=False, kernel_init=_init)(x)
+    x = nn.relu(_batch_norm(train)(x))
+    x = SubpixelConvTranspose(c, (4, 4), (2, 2), kernel_init=_init)(x)
+    return jnp.tanh(x)
+
+
+class Discriminator(nn.Module):
+  width: int = 64
+
+  @nn.compact
+  def __call__(self, x: jax.Array, *, train: bool) -> jax.Array:
+    x = nn.Conv(self.width, (4, 4), (2, 2), padding='SAME', kernel_init=_init)(x)
+    x = nn.leaky_relu(x, 0.2)
+    x = nn.Conv(2 * self.width, (4, 4), (2, 2), padding='SAME', use_bias=False,
+                kernel_init=_init)(x)
+    x = nn.leaky_relu(_batch_norm(train)(x), 0.2)
+    x = nn.Dense(1, kernel_init=_init)(x.reshape(x.shape[0], -1))
+    return x[:, 0]
+
+
+@MODELS.register('dcgan')
+def build(config: ml_collections.ConfigDict,
+          image_shape: tuple[int, int, int]) -> GanModels:
+  if image_shape[0] % 4 or image_shape[1] % 4:
+    raise ConfigError(f'dcgan needs image sides divisible by 4, got '
+                      f'{image_shape[0]}x{image_shape[1]}')
+  return GanModels(Generator(tuple(image_shape), config.width),
+                   Discriminator(config.width), (-1.0, 1.0),
+                   config.z_dim, config.z_dist)

@@ -1,0 +1,66 @@
+"""Optimisers for G and D, built by name from `config.optim.{g,d}`.
+
+G and D get separate optimisers (and so separate schedules and states). Every
+hyperparameter is injected (`optax.inject_hyperparams`), so its current value
+lives in the optimiser state: it is checkpointed, and the trainer can log it.
+"""
+from collections.abc import Callable
+
+import jax.numpy as jnp
+import ml_collections
+import optax
+
+from gan_jax.registry import Registry
+
+OptimizerBuilder = Callable[[ml_collections.ConfigDict, int],
+                            optax.GradientTransformation]
+OPTIMIZERS: Registry[OptimizerBuilder] = Registry('optimizer')
+
+
+@OPTIMIZERS.register('adam')
+def adam(config: ml_collections.ConfigDict,
+         steps_per_epoch: int) -> optax.GradientTransformation:
+  del steps_per_epoch
+  return optax.inject_hyperparams(optax.adam)(
+      learning_rate=config.learning_rate, b1=config.b1, b2=config.b2)
+
+
+def _pylearn2_momentum(learning_rate, momentum) -> optax.GradientTransformation:
+  # pylearn2 keeps the learning rate inside the velocity,
+  #   v <- momentum * v - lr * g;  p <- p + v,
+  # which differs from optax.sgd's trace-then-scale once lr decays.
+  return optax.chain(optax.scale(-learning_rate), optax.trace(decay=momentum))
+
+
+@OPTIMIZERS.register('sgd')
+def sgd(config: ml_collections.ConfigDict,
+        steps_per_epoch: int) -> optax.GradientTransformation:
+  """SGD with the 2014 paper's schedules.
+
+  The learning rate is divided by `lr_decay` after every update, down to
+  `min_lr` (pylearn2's ExponentialDecay). Momentum moves linearly from
+  `momentum` at epoch `momentum_start` to `final_momentum` at epoch
+  `momentum_saturate`, changing once per epoch (pylearn2's MomentumAdjustor).
+  """
+  learning_rate = optax.exponential_decay(
+      config.learning_rate, transition_steps=1,
+      decay_rate=1.0 / config.lr_decay, end_value=config.min_lr)
+
+  def momentum(count):
+    epoch = count // steps_per_epoch
+    span = max(config.momentum_saturate - config.momentum_start, 1)
+    alpha = jnp.clip((epoch - config.momentum_start) / span, 0.0, 1.0)
+    return (1 - alpha) * config.momentum + alpha * config.final_momentum
+
+  return optax.inject_hyperparams(_pylearn2_momentum)(
+      learning_rate=learning_rate, momentum=momentum)
+
+
+def build_optimizer(config: ml_collections.ConfigDict,
+                    steps_per_epoch: int) -> optax.GradientTransformation:
+  return OPTIMIZERS.get(config.name)(config, steps_per_epoch)
+
+
+def learning_rate(opt_state) -> jnp.ndarray:
+  """The current learning rate stored by inject_hyperparams."""
+  return opt_state.hyperparams['learning_rate']

@@ -1,0 +1,55 @@
+"""The whole training state as one pytree.
+
+Everything a resumed run needs is in here, nothing is kept elsewhere: both
+networks, their batch-norm statistics, the two optimiser states, the
+generator's exponential moving average, the step and the base RNG key. So
+a checkpoint of this object is a complete, bit-exact snapshot.
+"""
+from typing import Any
+
+import flax
+import jax
+import jax.numpy as jnp
+import optax
+
+from gan_jax import rng
+from gan_jax.models import GanModels, sample_noise
+
+PyTree = Any
+
+
+@flax.struct.dataclass
+class TrainState:
+  step: jax.Array            # int32 scalar: updates of G done so far
+  key: jax.Array             # base PRNG key (uint32[2]); never changes
+  g_params: PyTree
+  d_params: PyTree
+  g_stats: PyTree            # batch-norm running statistics ({} if none)
+  d_stats: PyTree
+  g_opt_state: optax.OptState
+  d_opt_state: optax.OptState
+  g_ema: PyTree              # EMA of g_params; equals g_params if disabled
+
+
+def _split_vars(variables) -> tuple[PyTree, PyTree]:
+  variables = dict(variables)
+  return variables.pop('params'), variables.get('batch_stats', {})
+
+
+def create_train_state(models: GanModels, g_tx: optax.GradientTransformation,
+                       d_tx: optax.GradientTransformation,
+                       image_shape: tuple[int, int, int],
+                       seed: int) -> TrainState:
+  """Initialises a fresh state; pure, so it can run under jit or eval_shape."""
+  key = jax.random.PRNGKey(seed)
+  g_key, d_key = jax.random.split(rng.key_for(key, rng.Stream.INIT))
+  z = sample_noise(models, g_key, 2)
+  g_params, g_stats = _split_vars(
+      models.generator.init(g_key, z, train=False))
+  d_params, d_stats = _split_vars(models.discriminator.init(
+      d_key, jnp.zeros((2, *image_shape)), train=False))
+  return TrainState(
+      step=jnp.zeros((), jnp.int32), key=key,
+      g_params=g_params, d_params=d_params, g_stats=g_stats, d_stats=d_stats,
+      g_opt_state=g_tx.init(g_params), d_opt_state=d_tx.init(d_params),
+      g_ema=g_params)

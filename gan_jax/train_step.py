@@ -1,0 +1,129 @@
+"""One GAN update: k discriminator steps, then one generator step.
+
+The step is a pure function of (state, real batches), so it can be jitted,
+sharded over a mesh, vmapped over a population, and replayed bit-exactly.
+
+The last D step and the G step share one forward pass of G (as PyTorch
+recipes do by reusing `fake`): we keep the VJP of G at that point and pull
+D's gradient with respect to the fake images back through it. With
+`simultaneous=True`, G's gradient is taken against D *before* D's last update
+(the 2014 code's simultaneous k=1 update); otherwise against D after it.
+"""
+from collections.abc import Callable
+from typing import NamedTuple
+
+import flax.linen as nn
+import jax
+import jax.numpy as jnp
+import optax
+
+from gan_jax import rng
+from gan_jax.losses import GanLoss
+from gan_jax.models import GanModels, sample_noise
+from gan_jax.optim import learning_rate
+from gan_jax.train_state import TrainState
+
+Array = jax.Array
+Metrics = dict[str, Array]
+
+
+class Gan(NamedTuple):
+  """Everything static that defines an update rule."""
+  models: GanModels
+  loss: GanLoss
+  g_tx: optax.GradientTransformation
+  d_tx: optax.GradientTransformation
+  d_steps: int = 1           # k: D updates per G update
+  simultaneous: bool = False
+  ema_decay: float = 0.0     # 0 keeps g_ema equal to g_params
+
+
+def apply_model(module: nn.Module, params, stats, x: Array, *, train: bool,
+                key: Array | None = None) -> tuple[Array, dict]:
+  """Runs a G or D; in training mode also returns updated batch statistics."""
+  variables = {'params': params, 'batch_stats': stats}
+  if not train:
+    return module.apply(variables, x, train=False), stats
+  out, updated = module.apply(variables, x, train=True, rngs={'dropout': key},
+                              mutable=['batch_stats'])
+  return out, updated.get('batch_stats', {})
+
+
+def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
+                                          tuple[TrainState, Metrics]]:
+  """Returns step(state, real) with real of shape [d_steps, B, H, W, C]."""
+  generator, discriminator = gan.models.generator, gan.models.discriminator
+
+  def d_update(d_params, d_stats, d_opt, real, fake, key):
+    real_key, fake_key = jax.random.split(key)
+
+    def loss_fn(params):
+      real_logits, stats = apply_model(discriminator, params, d_stats, real,
+                                       train=True, key=real_key)
+      fake_logits, stats = apply_model(discriminator, params, stats, fake,
+                                       train=True, key=fake_key)
+      return gan.loss.d_loss(real_logits, fake_logits), (
+          stats, real_logits, fake_logits)
+
+    (loss, (d_stats, real_logits, fake_logits)), grads = jax.value_and_grad(
+        loss_fn, has_aux=True)(d_params)
+    updates, d_opt = gan.d_tx.update(grads, d_opt, d_params)
+    metrics = {'d_loss': loss,
+               'd_real': jnp.mean(jax.nn.sigmoid(real_logits)),
+               'd_fake': jnp.mean(jax.nn.sigmoid(fake_logits))}
+    return optax.apply_updates(d_params, updates), d_stats, d_opt, metrics
+
+  def step(state: TrainState, real: Array) -> tuple[TrainState, Metrics]:
+    k, batch = real.shape[:2]
+    zs = sample_noise(gan.models, rng.key_for(state.key, rng.Stream.NOISE,
+                                              state.step), k * batch)
+    zs = zs.reshape(k, batch, -1)
+    keys = jax.random.split(
+        rng.key_for(state.key, rng.Stream.DROPOUT, state.step), k)
+
+    def d_only(carry, inputs):
+      d_params, d_stats, d_opt, g_stats = carry
+      real_i, z_i, key_i = inputs
+      g_key, d_key = jax.random.split(key_i)
+      fake, g_stats = apply_model(generator, state.g_params, g_stats, z_i,
+                                  train=True, key=g_key)
+      d_params, d_stats, d_opt, _ = d_update(d_params, d_stats, d_opt, real_i,
+                                             fake, d_key)
+      return (d_params, d_stats, d_opt, g_stats), None
+
+    carry = (state.d_params, state.d_stats, state.d_opt_state, state.g_stats)
+    if k > 1:
+      carry, _ = jax.lax.scan(d_only, carry, (real[:-1], zs[:-1], keys[:-1]))
+    d_params, d_stats, d_opt, g_stats = carry
+
+    g_key, d_key, critic_key = jax.random.split(keys[-1], 3)
+    fake, g_vjp, g_stats = jax.vjp(
+        lambda p: apply_model(generator, p, g_stats, zs[-1], train=True,
+                              key=g_key),
+        state.g_params, has_aux=True)
+    new_d_params, d_stats, d_opt, metrics = d_update(
+        d_params, d_stats, d_opt, real[-1], jax.lax.stop_gradient(fake), d_key)
+    critic = d_params if gan.simultaneous else new_d_params
+
+    def g_loss_fn(fake):
+      logits, stats = apply_model(discriminator, critic, d_stats, fake,
+                                  train=True, key=critic_key)
+      return gan.loss.g_loss(logits), stats
+
+    (g_loss, d_stats), fake_grad = jax.value_and_grad(
+        g_loss_fn, has_aux=True)(fake)
+    (g_grads,) = g_vjp(fake_grad)
+    updates, g_opt = gan.g_tx.update(g_grads, state.g_opt_state,
+                                     state.g_params)
+    g_params = optax.apply_updates(state.g_params, updates)
+    g_ema = optax.incremental_update(g_params, state.g_ema,
+                                     step_size=1.0 - gan.ema_decay)
+    metrics.update(g_loss=g_loss, g_lr=learning_rate(g_opt),
+                   d_lr=learning_rate(d_opt))
+    new_state = state.replace(
+        step=state.step + 1, g_params=g_params, d_params=new_d_params,
+        g_stats=g_stats, d_stats=d_stats, g_opt_state=g_opt, d_opt_state=d_opt,
+        g_ema=g_ema)
+    return new_state, metrics
+
+  return step

@@ -1,0 +1,51 @@
+"""Tiny versions of every experiment, so tests compile and run in seconds."""
+import importlib.util
+import pathlib
+
+import ml_collections
+
+EXPERIMENTS = pathlib.Path(__file__).resolve().parents[1] / 'experiments'
+
+# Per model: field overrides that shrink it without changing its kind.
+SHRINK = {
+    'dcgan': {'model.width': 4, 'model.z_dim': 8},
+    'maxout_mlp': {'model.g_hidden': (16, 16), 'model.d_units': 8,
+                   'model.d_pieces': 2, 'model.z_dim': 8},
+}
+MODEL_EXPERIMENT = {'dcgan': 'dcgan.py', 'maxout_mlp': 'gan_mnist.py'}
+
+
+def load_experiment(name: str, arg: str | None = None) -> ml_collections.ConfigDict:
+  spec = importlib.util.spec_from_file_location(
+      'experiment', EXPERIMENTS / name)
+  module = importlib.util.module_from_spec(spec)
+  spec.loader.exec_module(module)
+  return module.get_config(arg)
+
+
+def overrides_for(model: str, **extra) -> dict:
+  return {**SHRINK[model], 'train.batch_size': 16, 'train.num_samples': 4,
+          **extra}
+
+
+def apply(config: ml_collections.ConfigDict, overrides: dict):
+  for path, value in overrides.items():
+    *parents, leaf = path.split('.')
+    node = config
+    for p in parents:
+      node = node[p]
+    node[leaf] = value
+  return config
+
+
+def tiny_config(model: str = 'dcgan', **extra) -> ml_collections.ConfigDict:
+  extra = {k.replace('__', '.'): v for k, v in extra.items()}
+  return apply(load_experiment(MODEL_EXPERIMENT[model]),
+               overrides_for(model, **extra))
+
+
+def as_flags(overrides: dict) -> list[str]:
+  """The same overrides as --config.a.b=v command-line flags."""
+  def text(v):
+    return ','.join(map(str, v)) if isinstance(v, tuple) else str(v)
+  return [f'--config.{k}={text(v)}' for k, v in overrides.items()]
