@@ -7,7 +7,7 @@ any `GanJaxError` raised later, into a single line that names the problem and
 the valid choices. Anything else is a bug and keeps its traceback.
 """
 import difflib
-import importlib.util
+import logging
 import pathlib
 import re
 import sys
@@ -15,7 +15,9 @@ from collections.abc import Callable
 
 import ml_collections
 from absl import app, flags
+from absl import logging as absl_logging
 
+from gan_jax import configs
 from gan_jax.errors import ConfigError, GanJaxError
 
 EXIT_USER_ERROR = 2
@@ -52,17 +54,9 @@ def _check_config_file(argv: list[str]) -> None:
                       f'{", ".join(choices) or "none in " + str(folder)}')
 
 
-def _load_config(spec: str) -> ml_collections.ConfigDict:
-  path, _, arg = spec.partition(':')
-  module_spec = importlib.util.spec_from_file_location('_gan_jax_config', path)
-  module = importlib.util.module_from_spec(module_spec)
-  module_spec.loader.exec_module(module)
-  return module.get_config(arg or None)
-
-
 def _explain_override(argv: list[str]) -> str | None:
   """Names the first --config.a.b=v that does not fit the config, and why."""
-  config = _load_config(_config_arg(argv))
+  config = configs.load_experiment(_config_arg(argv))
   for arg in argv[1:]:
     match = re.fullmatch(r'--config\.([\w.]+)(?:=(.*))?', arg, re.DOTALL)
     if not match:
@@ -82,7 +76,7 @@ def _explain_override(argv: list[str]) -> str | None:
       node = node[part]
     if value is not None and isinstance(node, (int, float, bool)):
       kind = type(node).__name__
-      return f'config.{path} expects a {kind}, got {value!r}'
+      return f'config.{path} expects a value of type {kind}, got {value!r}'
   return None
 
 
@@ -101,10 +95,18 @@ def parse_flags(argv: list[str]) -> list[str]:
     fail(explained or str(e).strip('"\''))
 
 
+def _only_our_info(record: logging.LogRecord) -> bool:
+  """Orbax and TFDS log dozens of INFO lines per checkpoint; keep ours."""
+  package = pathlib.Path(__file__).parent
+  return (record.levelno >= logging.WARNING or
+          pathlib.Path(record.pathname).is_relative_to(package))
+
+
 def run(main: Callable[[list[str]], None]) -> None:
   """Like absl.app.run, but user errors exit with code 2 and one line."""
 
   def guarded(argv: list[str]) -> None:
+    absl_logging.get_absl_handler().addFilter(_only_our_info)
     try:
       main(argv)
     except GanJaxError as e:

@@ -4,6 +4,8 @@ Every experiment starts from `base_config()`, so every field documented here
 exists in every experiment and can be overridden with --config.a.b=v.
 """
 import ast
+import importlib.util
+import pathlib
 
 import ml_collections
 from ml_collections import config_dict
@@ -85,3 +87,15 @@ def parse_arg(arg: str | None, **defaults):
                         f'{kind.__name__}') from e
     out[name] = value
   return out
+
+
+def load_experiment(spec: str) -> ml_collections.ConfigDict:
+  """'experiments/X.py[:ARG]' -> get_config(ARG), as --config=SPEC does."""
+  path, _, arg = spec.partition(':')
+  if not pathlib.Path(path).is_file():
+    raise ConfigError(f'config file {path!r} not found')
+  module_spec = importlib.util.spec_from_file_location(
+      f'_experiment_{pathlib.Path(path).stem}', path)
+  module = importlib.util.module_from_spec(module_spec)
+  module_spec.loader.exec_module(module)
+  return module.get_config(arg or None)

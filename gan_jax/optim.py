@@ -32,28 +32,33 @@ def _pylearn2_momentum(learning_rate, momentum) -> optax.GradientTransformation:
   return optax.chain(optax.scale(-learning_rate), optax.trace(decay=momentum))
 
 
-@OPTIMIZERS.register('sgd')
-def sgd(config: ml_collections.ConfigDict,
-        steps_per_epoch: int) -> optax.GradientTransformation:
-  """SGD with the 2014 paper's schedules.
+def sgd_schedules(config: ml_collections.ConfigDict, steps_per_epoch: int):
+  """The 2014 paper's (learning rate, momentum) as functions of the update.
 
   The learning rate is divided by `lr_decay` after every update, down to
   `min_lr` (pylearn2's ExponentialDecay). Momentum moves linearly from
   `momentum` at epoch `momentum_start` to `final_momentum` at epoch
   `momentum_saturate`, changing once per epoch (pylearn2's MomentumAdjustor).
   """
-  learning_rate = optax.exponential_decay(
+  learning_rate_fn = optax.exponential_decay(
       config.learning_rate, transition_steps=1,
       decay_rate=1.0 / config.lr_decay, end_value=config.min_lr)
 
-  def momentum(count):
+  def momentum_fn(count):
     epoch = count // steps_per_epoch
     span = max(config.momentum_saturate - config.momentum_start, 1)
     alpha = jnp.clip((epoch - config.momentum_start) / span, 0.0, 1.0)
     return (1 - alpha) * config.momentum + alpha * config.final_momentum
 
+  return learning_rate_fn, momentum_fn
+
+
+@OPTIMIZERS.register('sgd')
+def sgd(config: ml_collections.ConfigDict,
+        steps_per_epoch: int) -> optax.GradientTransformation:
+  learning_rate_fn, momentum_fn = sgd_schedules(config, steps_per_epoch)
   return optax.inject_hyperparams(_pylearn2_momentum)(
-      learning_rate=learning_rate, momentum=momentum)
+      learning_rate=learning_rate_fn, momentum=momentum_fn)
 
 
 def build_optimizer(config: ml_collections.ConfigDict,
@@ -62,5 +67,5 @@ def build_optimizer(config: ml_collections.ConfigDict,
 
 
 def learning_rate(opt_state) -> jnp.ndarray:
-  """The current learning rate stored by inject_hyperparams."""
+  """The learning rate that the latest update used (inject_hyperparams)."""
   return opt_state.hyperparams['learning_rate']

@@ -1,8 +1,9 @@
 """Tiny versions of every experiment, so tests compile and run in seconds."""
-import importlib.util
 import pathlib
 
 import ml_collections
+
+from gan_jax import configs
 
 EXPERIMENTS = pathlib.Path(__file__).resolve().parents[1] / 'experiments'
 
@@ -16,11 +17,8 @@ MODEL_EXPERIMENT = {'dcgan': 'dcgan.py', 'maxout_mlp': 'gan_mnist.py'}
 
 
 def load_experiment(name: str, arg: str | None = None) -> ml_collections.ConfigDict:
-  spec = importlib.util.spec_from_file_location(
-      'experiment', EXPERIMENTS / name)
-  module = importlib.util.module_from_spec(spec)
-  spec.loader.exec_module(module)
-  return module.get_config(arg)
+  return configs.load_experiment(
+      f'{EXPERIMENTS / name}' + (f':{arg}' if arg else ''))
 
 
 def overrides_for(model: str, **extra) -> dict:

@@ -1,11 +1,11 @@
 """Layers shared by architectures.
 
 `SubpixelConvTranspose` computes exactly what `flax.linen.ConvTranspose`
-(padding 'SAME') computes, with the same parameters, but as one ordinary
-convolution followed by depth-to-space. XLA:CPU runs the gradient of a
-transposed convolution about 40x slower than that of a regular one (measured
-here: 2.4 s versus 0.06 s for a DCGAN G at batch 128), which made the
-generator, not the discriminator, the cost of a DCGAN step.
+(padding 'SAME') computes, with the same parameters, but as a
+set of ordinary convolutions whose outputs are interleaved. XLA:CPU
+differentiates transposed convolutions slowly: for DCGAN's generator at batch
+128 the forward and backward pass is several times faster this way
+(benchmarks/conv_transpose.py measures it), and it was most of a DCGAN step.
 
 Why it is exact: a stride-s transposed convolution is a convolution over the
 input dilated by s. Output pixel s*m + p (phase p) only meets the kernel taps

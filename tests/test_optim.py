@@ -1,0 +1,50 @@
+"""The 2014 paper's SGD: pylearn2's momentum rule and both schedules."""
+import jax
+import jax.numpy as jnp
+import ml_collections
+import numpy as np
+
+from gan_jax import configs
+from gan_jax.optim import build_optimizer, learning_rate, sgd_schedules
+
+
+def _paper_sgd():
+  return configs.sgd(0.1, momentum=0.5, final_momentum=0.7, momentum_start=1,
+                     momentum_saturate=3, lr_decay=1.5, min_lr=0.02)
+
+
+def test_sgd_matches_a_direct_pylearn2_loop():
+  steps_per_epoch = 2
+  tx = build_optimizer(_paper_sgd(), steps_per_epoch)
+  grad_fn = jax.grad(lambda p: jnp.sum(p ** 2 * jnp.arange(1.0, 4.0)))
+  params = jnp.array([1.0, -2.0, 0.5])
+  state = tx.init(params)
+
+  p, v = np.array([1.0, -2.0, 0.5]), np.zeros(3)
+  for t in range(9):
+    epoch = t // steps_per_epoch
+    lr = max(0.1 / 1.5 ** t, 0.02)
+    alpha = min(max((epoch - 1) / 2, 0.0), 1.0)
+    momentum = (1 - alpha) * 0.5 + alpha * 0.7
+    g = 2 * p * np.arange(1.0, 4.0)
+    v = momentum * v - lr * g
+    p = p + v
+    updates, state = tx.update(grad_fn(params), state, params)
+    params = params + updates
+    np.testing.assert_allclose(learning_rate(state), lr, rtol=1e-6)
+    np.testing.assert_allclose(params, p, rtol=1e-5, err_msg=f'update {t}')
+
+
+def test_gan_mnist_config_has_the_papers_schedule():
+  from tiny import load_experiment
+  config = load_experiment('gan_mnist.py')
+  lr, momentum = sgd_schedules(config.optim.d, steps_per_epoch=500)
+  assert float(momentum(0)) == float(momentum(999)) == 0.5  # epochs 0 and 1
+  np.testing.assert_allclose(momentum(1000), 0.5 + 0.2 / 249, rtol=1e-6)
+  np.testing.assert_allclose(momentum(250 * 500), 0.7, rtol=1e-6)
+  np.testing.assert_allclose(momentum(10 ** 6), 0.7, rtol=1e-6)
+  np.testing.assert_allclose(lr(1000), 0.1 / 1.000004 ** 1000, rtol=1e-5)
+  np.testing.assert_allclose(lr(10 ** 7), 1e-6, rtol=1e-5)
+  assert config.train.batch_size == 100
+  assert config.data.split == 'train[:50000]'
+  assert isinstance(config.optim.g, ml_collections.ConfigDict)

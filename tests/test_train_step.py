@@ -1,0 +1,71 @@
+"""One update for every model x loss x update scheme, checked for sanity."""
+import functools
+
+import jax
+import numpy as np
+import pytest
+
+from gan_jax import parallel
+from gan_jax.losses import LOSSES
+from gan_jax.models import MODELS
+from gan_jax.train import build_gan, make_dataset_step
+from gan_jax.train_state import create_train_state
+from tiny import tiny_config
+
+IMAGES = np.random.RandomState(0).randint(0, 256, (64, 28, 28, 1), np.uint8)
+
+
+def _one_step(config):
+  gan = build_gan(config, IMAGES.shape[1:], len(IMAGES))
+  state = jax.jit(functools.partial(create_train_state, gan.models, gan.g_tx,
+                                    gan.d_tx, IMAGES.shape[1:], 0))()
+  step = jax.jit(make_dataset_step(gan, config.train.batch_size,
+                                   parallel.make_mesh()))
+  return state, *step(state, IMAGES)
+
+
+def _changed(before, after):
+  return [not np.array_equal(a, b) for a, b in
+          zip(jax.tree.leaves(before), jax.tree.leaves(after))]
+
+
+@pytest.mark.parametrize('scheme', ['alternating', 'simultaneous'])
+@pytest.mark.parametrize('loss', list(LOSSES))
+@pytest.mark.parametrize('model', list(MODELS))
+def test_one_update(model, loss, scheme):
+  config = tiny_config(model, loss__name=loss, train__update_scheme=scheme,
+                       train__ema_decay=0.5)
+  before, after, metrics = _one_step(config)
+
+  assert int(after.step) == 1
+  assert jax.tree.map(np.shape, after.g_params) == \
+      jax.tree.map(np.shape, before.g_params)
+  for tree in (after, metrics):
+    assert all(np.all(np.isfinite(x)) for x in jax.tree.leaves(tree)
+               if np.issubdtype(np.asarray(x).dtype, np.floating))
+  # Every D weight moves. G's first layer may move by less than float32
+  # resolution: behind the 2014 D's tiny initial weights (U(-0.005, 0.005))
+  # its gradient is ~1e-11, so we ask that G moved, not every G tensor.
+  assert all(_changed(before.d_params, after.d_params))
+  assert any(_changed(before.g_params, after.g_params))
+  assert _changed(before.g_params, after.g_params)[-1]  # G's output layer
+  assert any(_changed(before.g_ema, after.g_ema))
+  assert 0 < metrics['d_real'] < 1 and 0 < metrics['d_fake'] < 1
+
+
+def test_k_discriminator_steps_apply_k_optimizer_updates():
+  config = tiny_config('maxout_mlp', train__d_steps=3)
+  _, after, _ = _one_step(config)
+  assert int(after.d_opt_state.count) == 3
+  assert int(after.g_opt_state.count) == 1
+
+
+def test_simultaneous_generator_update_ignores_this_steps_d_update():
+  """In simultaneous mode G's gradient uses D as it was before the step."""
+  base = dict(train__ema_decay=0.0)
+  _, alt, _ = _one_step(tiny_config('maxout_mlp', train__update_scheme=
+                                    'alternating', **base))
+  _, sim, _ = _one_step(tiny_config('maxout_mlp', train__update_scheme=
+                                    'simultaneous', **base))
+  jax.tree.map(np.testing.assert_array_equal, alt.d_params, sim.d_params)
+  assert any(_changed(alt.g_params, sim.g_params))
