@@ -1,20 +1,53 @@
-"""Saving and resuming the TrainState with Orbax.
+"""Saving and resuming the TrainState with Orbax, without ever losing work.
 
-Saves are asynchronous (training continues while the previous step's arrays
-are written) and atomic (Orbax writes to a temporary directory and renames
-it), and the last `max_to_keep` are kept. The resolved config is stored next
-to each state so a resumed run can be checked against the one that wrote it.
+Saves are asynchronous (training goes on while the arrays are written) and
+atomic (Orbax writes a temporary directory and renames it; leftovers of a
+killed save are cleaned up at start). Each checkpoint carries, beside the
+state, a small JSON `meta` item: the resolved config, so a resume can be
+checked against the run that wrote it, and a digest of every array, so a
+checkpoint that reads back wrong (flipped or truncated bytes) is detected
+instead of trained on.
+
+An unreadable checkpoint is moved to `corrupt_checkpoints/`, never deleted:
+it may be someone's only copy of a week of training. (It must leave
+`checkpoints/`, because Orbax will not save a step older than the newest one
+present.)
 """
 import logging
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import jax
+import jax.numpy as jnp
+import numpy as np
 import orbax.checkpoint as ocp
 from etils import epath
 
 from gan_jax.errors import CheckpointError
 
 T = TypeVar('T')
+Meta = dict[str, Any]
+
+
+@jax.jit
+def digest(tree) -> jax.Array:
+  """One position-weighted uint32 checksum per array, computed on device."""
+  def leaf_digest(x):
+    x = jnp.asarray(x)
+    if x.dtype.itemsize != 4:
+      x = x.astype(jnp.float32) if jnp.issubdtype(x.dtype, jnp.floating) \
+          else x.astype(jnp.int32)
+    bits = jax.lax.bitcast_convert_type(x, jnp.uint32).ravel()
+    weights = jnp.arange(1, bits.size + 1, dtype=jnp.uint32) * jnp.uint32(
+        2654435761)
+    return jnp.sum(bits * weights + bits, dtype=jnp.uint32)
+  return jnp.stack([leaf_digest(x) for x in jax.tree.leaves(tree)] or
+                   [jnp.uint32(0)])
+
+
+def _first_line(e: BaseException) -> str:
+  text = str(e).strip()
+  return f'{type(e).__name__}: {text.splitlines()[0] if text else ""}'
 
 
 class Checkpoints:
@@ -23,11 +56,12 @@ class Checkpoints:
   def __init__(self, directory: str | epath.Path, max_to_keep: int = 3,
                async_save: bool = True):
     self.directory = epath.Path(directory)
-    self._manager = ocp.CheckpointManager(
-        self.directory,
-        options=ocp.CheckpointManagerOptions(
-            max_to_keep=max_to_keep, create=True,
-            enable_async_checkpointing=async_save))
+    self.quarantine = self.directory.parent / 'corrupt_checkpoints'
+    self._options = ocp.CheckpointManagerOptions(
+        max_to_keep=max_to_keep, create=True, cleanup_tmp_directories=True,
+        enable_async_checkpointing=async_save)
+    self._manager = ocp.CheckpointManager(self.directory,
+                                          options=self._options)
 
   def all_steps(self) -> list[int]:
     return sorted(self._manager.all_steps())
@@ -36,48 +70,93 @@ class Checkpoints:
     return self._manager.latest_step()
 
   def save(self, step: int, state: Any, config: dict[str, Any]) -> None:
-    self._manager.save(step, args=ocp.args.Composite(
-        state=ocp.args.StandardSave(state), config=ocp.args.JsonSave(config)))
-
-  def restore(self, abstract_state: T, step: int) -> T:
-    """Restores `step` into the structure, shapes and shardings given."""
-    restored = self._manager.restore(step, args=ocp.args.Composite(
-        state=ocp.args.StandardRestore(abstract_state)))
-    return restored.state
-
-  def restore_config(self, step: int) -> dict[str, Any]:
-    return self._manager.restore(step, args=ocp.args.Composite(
-        config=ocp.args.JsonRestore())).config
-
-  def restore_latest(self, abstract_state: T) -> tuple[T, int] | None:
-    """The newest checkpoint that loads, falling back to older ones.
-
-    A checkpoint that fails to load is reported and left on disk, never
-    deleted: it may be the only copy of a long run.
-    """
-    steps = self.all_steps()
-    for i, step in enumerate(reversed(steps)):
-      try:
-        return self.restore(abstract_state, step), step
-      except Exception as e:  # pylint: disable=broad-except
-        older = steps[-i - 2] if i + 1 < len(steps) else None
-        logging.warning('checkpoint %s is unreadable (%s: %s); %s',
-                        self.directory / str(step), type(e).__name__,
-                        str(e).splitlines()[0] if str(e) else '',
-                        f'falling back to step {older}' if older is not None
-                        else 'no older checkpoint to fall back to')
-    if steps:
-      raise CheckpointError(
-          f'no readable checkpoint in {self.directory} (tried steps '
-          f'{", ".join(map(str, reversed(steps)))}); move the folder away to '
-          'start afresh')
-    return None
+    """Starts an asynchronous save; a failure is reported as CheckpointError."""
+    meta = {'config': config, 'digest': np.asarray(digest(state)).tolist()}
+    try:
+      self._manager.save(step, args=ocp.args.Composite(
+          state=ocp.args.StandardSave(state), meta=ocp.args.JsonSave(meta)))
+    except Exception as e:  # pylint: disable=broad-except
+      raise self._save_failed(step, e) from e
 
   def wait(self) -> None:
-    self._manager.wait_until_finished()
+    try:
+      self._manager.wait_until_finished()
+    except Exception as e:  # pylint: disable=broad-except
+      raise self._save_failed(None, e) from e
 
   def close(self) -> None:
+    self.wait()
     self._manager.close()
+
+  def _save_failed(self, step: int | None, e: Exception) -> CheckpointError:
+    kept = ', '.join(map(str, self._finished_steps())) or 'none'
+    return CheckpointError(
+        f'saving checkpoint{f" {step}" if step is not None else ""} in '
+        f'{self.directory} failed ({_first_line(e)}); complete checkpoints '
+        f'left untouched: {kept}')
+
+  def _finished_steps(self) -> list[int]:
+    return sorted(int(p.name) for p in self.directory.glob('*')
+                  if p.name.isdigit() and (p / 'meta').exists())
+
+  def restore_latest(
+      self, abstract_state: T,
+      check_meta: Callable[[int, Meta], None] = lambda step, meta: None,
+  ) -> tuple[T, int] | None:
+    """The newest checkpoint that reads back intact, else older ones.
+
+    `check_meta(step, meta)` may raise to refuse a checkpoint on other grounds
+    (an incompatible config); that error propagates rather than fall back.
+    """
+    failures = []
+    for step in reversed(self.all_steps()):
+      try:
+        meta = self._manager.restore(step, args=ocp.args.Composite(
+            meta=ocp.args.JsonRestore())).meta
+      except Exception as e:  # pylint: disable=broad-except
+        failures.append((step, _first_line(e)))
+        continue
+      check_meta(step, meta)
+      try:
+        state = self._manager.restore(step, args=ocp.args.Composite(
+            state=ocp.args.StandardRestore(abstract_state))).state
+        if np.asarray(digest(state)).tolist() != meta['digest']:
+          raise ValueError('array contents do not match the saved digest')
+      except Exception as e:  # pylint: disable=broad-except
+        failures.append((step, _first_line(e)))
+        continue
+      self._set_aside(failures, step)
+      return state, step
+    if failures:
+      self._set_aside(failures, None)
+      raise CheckpointError(
+          f'no readable checkpoint in {self.directory}: steps '
+          f'{", ".join(str(s) for s, _ in failures)} are corrupt and were '
+          f'moved to {self.quarantine}; move them back or start a new workdir')
+    return None
+
+  def _set_aside(self, failures: list[tuple[int, str]],
+                 used: int | None) -> None:
+    if not failures:
+      return
+    if jax.process_index() == 0:
+      self._move_aside(failures, used)
+    self._manager.reload()
+
+  def _move_aside(self, failures: list[tuple[int, str]],
+                  used: int | None) -> None:
+    self.quarantine.mkdir(parents=True, exist_ok=True)
+    for step, why in failures:
+      target = self.quarantine / str(step)
+      suffix = 0
+      while target.exists():
+        suffix += 1
+        target = self.quarantine / f'{step}.{suffix}'
+      (self.directory / str(step)).rename(target)
+      logging.warning(
+          'checkpoint %s is corrupt (%s); moved it to %s and %s', step, why,
+          target, f'resumed from checkpoint {used} instead' if used is not None
+          else 'found no older checkpoint to resume from')
 
 
 def abstract_like(state: T, sharding: jax.sharding.Sharding) -> T:

@@ -18,7 +18,7 @@ from absl import app, flags
 from absl import logging as absl_logging
 
 from gan_jax import configs
-from gan_jax.errors import ConfigError, GanJaxError
+from gan_jax.errors import ConfigError, GanJaxError, Interrupted
 
 EXIT_USER_ERROR = 2
 
@@ -111,5 +111,9 @@ def run(main: Callable[[list[str]], None]) -> None:
       main(argv)
     except GanJaxError as e:
       fail(str(e))
+    except Interrupted as e:
+      print(f'stopped by signal {e.signum} at step {e.step}; checkpoint saved; '
+            'run the same command to resume', file=sys.stderr)
+      sys.exit(128 + e.signum)
 
   app.run(guarded, flags_parser=parse_flags)

@@ -4,11 +4,14 @@ Names of components (dataset, model, loss, optimiser) are checked by their
 registries when they are built; this module checks the rest, so that nothing
 is written to the workdir for a config that cannot run.
 """
+import json
+
 import ml_collections
 
 from gan_jax.errors import ConfigError
 
 UPDATE_SCHEMES = ('alternating', 'simultaneous')
+ON_NONFINITE = ('stop', 'skip')
 
 
 def _at_least(config: ml_collections.ConfigDict, path: str, low: float) -> None:
@@ -21,8 +24,13 @@ def _at_least(config: ml_collections.ConfigDict, path: str, low: float) -> None:
 
 def check_config(config: ml_collections.ConfigDict) -> None:
   if config.train.update_scheme not in UPDATE_SCHEMES:
-    raise ConfigError(f'unknown train.update_scheme {config.train.update_scheme!r}; choose '
-                      f'one of: {", ".join(UPDATE_SCHEMES)}')
+    raise ConfigError(f'unknown train.update_scheme '
+                      f'{config.train.update_scheme!r}; choose one of: '
+                      f'{", ".join(UPDATE_SCHEMES)}')
+  if config.train.on_nonfinite not in ON_NONFINITE:
+    raise ConfigError(f'unknown train.on_nonfinite '
+                      f'{config.train.on_nonfinite!r}; choose one of: '
+                      f'{", ".join(ON_NONFINITE)}')
   for path in ('batch_size', 'd_steps', 'log_every', 'checkpoint_every',
                'sample_every', 'keep_checkpoints', 'num_samples'):
     _at_least(config, f'train.{path}', 1)
@@ -31,3 +39,42 @@ def check_config(config: ml_collections.ConfigDict) -> None:
   if not 0.0 <= config.train.ema_decay < 1.0:
     raise ConfigError(
         f'config.train.ema_decay={config.train.ema_decay} must be in [0, 1)')
+
+
+# Fields a resumed run may change: they steer the loop, not what is learnt.
+RESUMABLE_CHANGES = ('train.num_steps', 'train.log_every',
+                     'train.checkpoint_every', 'train.sample_every',
+                     'train.keep_checkpoints', 'train.num_samples',
+                     'train.on_nonfinite', 'data.dir', 'data.tfds_dir')
+
+
+def _flatten(tree: dict, prefix: str = '') -> dict:
+  out = {}
+  for key, value in tree.items():
+    if isinstance(value, dict):
+      out.update(_flatten(value, f'{prefix}{key}.'))
+    else:
+      out[f'{prefix}{key}'] = value
+  return out
+
+
+def resume_changes(saved: dict, current: dict) -> dict[str, tuple]:
+  """Fields that differ between a checkpoint's config and this run's.
+
+  Raises ConfigError naming every difference outside RESUMABLE_CHANGES:
+  resuming a checkpoint under another architecture, objective or schedule
+  would either fail deep inside JAX or, worse, silently train something else.
+  """
+  current = json.loads(json.dumps(current))  # tuples -> lists, as saved
+  old, new = _flatten(saved), _flatten(current)
+  changed = {k: (old.get(k), new.get(k)) for k in sorted(old.keys() | new.keys())
+             if old.get(k) != new.get(k)}
+  refused = [k for k in changed if k not in RESUMABLE_CHANGES]
+  if refused:
+    shown = '; '.join(f'{k}: {changed[k][0]!r} -> {changed[k][1]!r}'
+                      for k in refused)
+    raise ConfigError(
+        f'the workdir holds a run with a different config ({shown}); use a new '
+        f'workdir, or the original values to resume (changeable on resume: '
+        f'{", ".join(RESUMABLE_CHANGES)})')
+  return changed

@@ -46,6 +46,7 @@ def base_config() -> ml_collections.ConfigDict:
   c.train.sample_every = 1000
   c.train.keep_checkpoints = 3
   c.train.num_samples = 64                    # images in each sample grid
+  c.train.on_nonfinite = 'stop'               # 'stop' | 'skip' the update
   return c
 
 

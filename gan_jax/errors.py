@@ -20,3 +20,15 @@ class DataError(GanJaxError):
 
 class CheckpointError(GanJaxError):
   """A checkpoint that cannot be used to resume this run."""
+
+
+class NonFiniteError(GanJaxError):
+  """Training produced NaN or Inf; the last good checkpoint was kept."""
+
+
+class Interrupted(Exception):
+  """SIGTERM/SIGINT arrived; a checkpoint was saved. Not an error to hide."""
+
+  def __init__(self, signum: int, step: int):
+    super().__init__(f'stopped by signal {signum} at step {step}')
+    self.signum, self.step = signum, step

@@ -5,6 +5,7 @@ the only place with side effects (checkpoints, logs, sample sheets), and it
 talks to the device only at log, sample and checkpoint steps.
 """
 import functools
+import json
 import logging
 from typing import Any
 
@@ -13,15 +14,18 @@ import ml_collections
 import numpy as np
 from etils import epath
 
-from gan_jax import config_checks, data, images, parallel, rng
+from gan_jax import (config_checks, data, images, parallel, preemption, rng,
+                     workdir_lock)
 from gan_jax.checkpoints import Checkpoints, abstract_like
 from gan_jax.data.sampler import sample_real, steps_per_epoch
+from gan_jax.errors import Interrupted, NonFiniteError
 from gan_jax.losses import LOSSES
 from gan_jax.metric_writer import MetricWriter, Progress
 from gan_jax.models import build_models, sample_noise
 from gan_jax.optim import build_optimizer
 from gan_jax.train_state import TrainState, create_train_state
-from gan_jax.train_step import Gan, apply_model, make_train_step
+from gan_jax.train_step import (Gan, apply_model, make_train_step,
+                                nonfinite_names)
 
 
 def load_training_images(config: ml_collections.ConfigDict) -> np.ndarray:
@@ -43,7 +47,8 @@ def build_gan(config: ml_collections.ConfigDict,
       d_tx=build_optimizer(config.optim.d, per_epoch),
       d_steps=config.train.d_steps,
       simultaneous=config.train.update_scheme == 'simultaneous',
-      ema_decay=config.train.ema_decay)
+      ema_decay=config.train.ema_decay,
+      skip_nonfinite=config.train.on_nonfinite == 'skip')
 
 
 def make_dataset_step(gan: Gan, batch_size: int, mesh: jax.sharding.Mesh):
@@ -74,23 +79,36 @@ def train_and_evaluate(config: ml_collections.ConfigDict,
   mesh = parallel.make_mesh()
   parallel.check_batch_size(config.train.batch_size, mesh)
   train_images = load_training_images(config)
-  image_shape = tuple(train_images.shape[1:])
-  gan = build_gan(config, image_shape, len(train_images))
+  gan = build_gan(config, tuple(train_images.shape[1:]), len(train_images))
   # Every check has passed: only now is anything written to the workdir.
-
   workdir = epath.Path(workdir)
-  workdir.mkdir(parents=True, exist_ok=True)
+  with workdir_lock.hold(workdir), preemption.stop_on_signals() as stop:
+    return _train(config, workdir, gan, mesh, train_images, stop)
+
+
+def _train(config, workdir, gan, mesh, train_images, stop) -> TrainState:
+  """The loop: the only code here with side effects."""
+  image_shape = tuple(train_images.shape[1:])
   is_main = jax.process_index() == 0
   writer = MetricWriter(workdir, enabled=is_main)
   checkpoints = Checkpoints(workdir / 'checkpoints',
                             config.train.keep_checkpoints)
   replicated = parallel.replicated(mesh)
+  saved_config = config.to_dict()
 
   init = jax.jit(functools.partial(create_train_state, gan.models, gan.g_tx,
                                    gan.d_tx, image_shape, config.seed),
                  out_shardings=replicated)
+
+  def check_resume(step, meta):
+    changes = config_checks.resume_changes(meta['config'], saved_config)
+    if changes and is_main:
+      logging.warning('resuming step %d with changed %s', step, changes)
+      with (workdir / 'resumes.jsonl').open('a') as f:
+        f.write(json.dumps({'step': step, 'changed': changes}) + '\n')
+
   restored = checkpoints.restore_latest(
-      abstract_like(jax.eval_shape(init), replicated))
+      abstract_like(jax.eval_shape(init), replicated), check_resume)
   if restored:
     state, start = restored
     logging.info('resumed from %s at step %d', checkpoints.directory, start)
@@ -105,32 +123,87 @@ def train_and_evaluate(config: ml_collections.ConfigDict,
                        donate_argnums=0)
   samples = jax.jit(functools.partial(generate_samples, gan,
                                       num=config.train.num_samples))
-  saved_config = config.to_dict()
 
-  total = config.train.num_steps
+  total, every = config.train.num_steps, config.train
   progress = Progress(total, start)
-  pending: list[dict[str, Any]] = []
+  pending: list[dict[str, Any]] = []   # device metrics since the last log
+  guard = NonFiniteGuard(gan.skip_nonfinite, checkpoints)
   for step in range(start + 1, total + 1):
     state, metrics = train_step(state, dataset)
     pending.append(metrics)
-    last = step == total
-    if step % config.train.log_every == 0 or last:
-      scalars = {k: float(np.mean(v)) for k, v in
-                 jax.device_get(jax.tree.map(lambda *x: np.stack(x),
-                                             *pending)).items()}
+    guard.watch(step, metrics['nonfinite'])
+    last, stopping = step == total, bool(stop)  # read the signal flag once
+    log = step % every.log_every == 0 or last
+    sample = step % every.sample_every == 0 or last
+    save = step % every.checkpoint_every == 0 or last or stopping
+    if log or sample or save:
+      guard.check()  # never log, draw or save a state that went non-finite
+    if log:
+      scalars = _mean_scalars(pending)
       pending.clear()
       scalars['steps_per_sec'] = progress.report(step, scalars)
       writer.write_scalars(step, scalars)
-    if step % config.train.sample_every == 0 or last:
+    if sample:
       sheet = images.grid(images.to_uint8(jax.device_get(samples(state)),
                                           gan.models.value_range))
       if is_main:
         images.save_png(workdir / 'samples' / f'step_{step:07d}.png', sheet)
       writer.write_image(step, 'samples', sheet)
-    if step % config.train.checkpoint_every == 0 or last:
+    if save:
       checkpoints.save(step, state, saved_config)
+    if stopping:
+      checkpoints.close()
+      writer.close()
+      raise Interrupted(stop.signum, step)
 
-  checkpoints.wait()
   checkpoints.close()
   writer.close()
   return state
+
+
+def _mean_scalars(pending: list[dict[str, Any]]) -> dict[str, float]:
+  host = jax.device_get(pending)
+  return {k: float(np.mean([m[k] for m in host])) for k in host[0]
+          if k != 'nonfinite'}
+
+
+class NonFiniteGuard:
+  """Finds NaN/Inf steps from flags the step computed on device.
+
+  The flags are read only when the loop syncs anyway (log, sample and
+  checkpoint steps), so detection costs no per-step host round trip and
+  happens within `train.log_every` steps. In 'stop' mode the run ends before
+  anything from the bad state is written; in 'skip' mode the step already
+  dropped the update and we only report it.
+  """
+
+  def __init__(self, skip: bool, checkpoints: Checkpoints):
+    self._skip, self._checkpoints = skip, checkpoints
+    self._unchecked: list[tuple[int, jax.Array]] = []
+    self.skipped = 0
+
+  def watch(self, step: int, mask: jax.Array) -> None:
+    self._unchecked.append((step, mask))
+
+  def check(self) -> None:
+    steps = [s for s, _ in self._unchecked]
+    masks = jax.device_get([m for _, m in self._unchecked])
+    self._unchecked.clear()
+    bad = [(s, int(m)) for s, m in zip(steps, masks) if m]
+    if not bad:
+      return
+    first, mask = bad[0]
+    what = ', '.join(nonfinite_names(mask))
+    if self._skip:
+      self.skipped += len(bad)
+      logging.warning('skipped %d update(s) with non-finite values, the first '
+                      'at step %d (%s); %d skipped so far', len(bad), first,
+                      what, self.skipped)
+      return
+    self._checkpoints.close()
+    kept = self._checkpoints.latest_step()
+    raise NonFiniteError(
+        f'non-finite {what} at step {first}; stopped before saving anything '
+        f'from it (last good checkpoint: '
+        f'{kept if kept is not None else "none"}); lower the learning rate or '
+        'set --config.train.on_nonfinite=skip')

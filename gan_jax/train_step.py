@@ -26,6 +26,24 @@ from gan_jax.train_state import TrainState
 Array = jax.Array
 Metrics = dict[str, Array]
 
+# Bit i of the 'nonfinite' metric is set when quantity i was NaN or Inf.
+NONFINITE_QUANTITIES = ('d_loss', 'g_loss', 'd_grads', 'g_grads')
+
+
+def _all_finite(tree) -> Array:
+  return jnp.all(jnp.stack([jnp.all(jnp.isfinite(x))
+                            for x in jax.tree.leaves(tree)]))
+
+
+def nonfinite_mask(**finite: Array) -> Array:
+  """Packs per-quantity finiteness flags into one int32 (0 = all finite)."""
+  return sum(jnp.where(finite[name], 0, 1 << i)
+             for i, name in enumerate(NONFINITE_QUANTITIES))
+
+
+def nonfinite_names(mask: int) -> list[str]:
+  return [n for i, n in enumerate(NONFINITE_QUANTITIES) if mask >> i & 1]
+
 
 class Gan(NamedTuple):
   """Everything static that defines an update rule."""
@@ -36,6 +54,7 @@ class Gan(NamedTuple):
   d_steps: int = 1           # k: D updates per G update
   simultaneous: bool = False
   ema_decay: float = 0.0     # 0 keeps g_ema equal to g_params
+  skip_nonfinite: bool = False  # drop an update whose loss/grads are NaN/Inf
 
 
 def apply_model(module: nn.Module, params, stats, x: Array, *, train: bool,
@@ -70,7 +89,8 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
     updates, d_opt = gan.d_tx.update(grads, d_opt, d_params)
     metrics = {'d_loss': loss,
                'd_real': jnp.mean(jax.nn.sigmoid(real_logits)),
-               'd_fake': jnp.mean(jax.nn.sigmoid(fake_logits))}
+               'd_fake': jnp.mean(jax.nn.sigmoid(fake_logits)),
+               'd_finite': jnp.isfinite(loss) & _all_finite(grads)}
     return optax.apply_updates(d_params, updates), d_stats, d_opt, metrics
 
   def step(state: TrainState, real: Array) -> tuple[TrainState, Metrics]:
@@ -87,13 +107,16 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
       g_key, d_key = jax.random.split(key_i)
       fake, g_stats = apply_model(generator, state.g_params, g_stats, z_i,
                                   train=True, key=g_key)
-      d_params, d_stats, d_opt, _ = d_update(d_params, d_stats, d_opt, real_i,
+      d_params, d_stats, d_opt, m = d_update(d_params, d_stats, d_opt, real_i,
                                              fake, d_key)
-      return (d_params, d_stats, d_opt, g_stats), None
+      return (d_params, d_stats, d_opt, g_stats), m['d_finite']
 
     carry = (state.d_params, state.d_stats, state.d_opt_state, state.g_stats)
+    earlier_d_finite = jnp.array(True)
     if k > 1:
-      carry, _ = jax.lax.scan(d_only, carry, (real[:-1], zs[:-1], keys[:-1]))
+      carry, finite = jax.lax.scan(d_only, carry,
+                                   (real[:-1], zs[:-1], keys[:-1]))
+      earlier_d_finite = jnp.all(finite)
     d_params, d_stats, d_opt, g_stats = carry
 
     g_key, d_key, critic_key = jax.random.split(keys[-1], 3)
@@ -118,12 +141,19 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
     g_params = optax.apply_updates(state.g_params, updates)
     g_ema = optax.incremental_update(g_params, state.g_ema,
                                      step_size=1.0 - gan.ema_decay)
+    d_finite = metrics.pop('d_finite') & earlier_d_finite
+    mask = nonfinite_mask(d_loss=jnp.isfinite(metrics['d_loss']),
+                          g_loss=jnp.isfinite(g_loss), d_grads=d_finite,
+                          g_grads=_all_finite(g_grads))
     metrics.update(g_loss=g_loss, g_lr=learning_rate(g_opt),
-                   d_lr=learning_rate(d_opt))
+                   d_lr=learning_rate(d_opt), nonfinite=mask)
     new_state = state.replace(
         step=state.step + 1, g_params=g_params, d_params=new_d_params,
         g_stats=g_stats, d_stats=d_stats, g_opt_state=g_opt, d_opt_state=d_opt,
         g_ema=g_ema)
+    if gan.skip_nonfinite:  # keep the old state, but count the step
+      new_state = jax.tree.map(lambda new, old: jnp.where(mask == 0, new, old),
+                               new_state, state.replace(step=new_state.step))
     return new_state, metrics
 
   return step
