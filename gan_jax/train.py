@@ -82,7 +82,8 @@ def train_and_evaluate(config: ml_collections.ConfigDict,
   gan = build_gan(config, tuple(train_images.shape[1:]), len(train_images))
   # Every check has passed: only now is anything written to the workdir.
   workdir = epath.Path(workdir)
-  with workdir_lock.hold(workdir), preemption.stop_on_signals() as stop:
+  with workdir_lock.hold(workdir, lock=jax.process_index() == 0), \
+      preemption.stop_on_signals() as stop:
     return _train(config, workdir, gan, mesh, train_images, stop)
 
 
@@ -90,7 +91,6 @@ def _train(config, workdir, gan, mesh, train_images, stop) -> TrainState:
   """The loop: the only code here with side effects."""
   image_shape = tuple(train_images.shape[1:])
   is_main = jax.process_index() == 0
-  writer = MetricWriter(workdir, enabled=is_main)
   checkpoints = Checkpoints(workdir / 'checkpoints',
                             config.train.keep_checkpoints)
   replicated = parallel.replicated(mesh)
@@ -114,6 +114,7 @@ def _train(config, workdir, gan, mesh, train_images, stop) -> TrainState:
     logging.info('resumed from %s at step %d', checkpoints.directory, start)
   else:
     state, start = init(), 0
+  writer = MetricWriter(workdir, enabled=is_main)
 
   dataset = jax.make_array_from_callback(
       train_images.shape, replicated, lambda index: train_images[index])

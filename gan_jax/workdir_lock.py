@@ -21,14 +21,18 @@ from gan_jax.errors import ConfigError
 
 
 @contextlib.contextmanager
-def hold(workdir: epath.Path) -> Iterator[None]:
-  """Creates `workdir` if needed and keeps other runs out of it."""
+def hold(workdir: epath.Path, lock: bool = True) -> Iterator[None]:
+  """Creates `workdir` if needed and keeps other runs out of it.
+
+  In a multi-host run only process 0 takes the lock (`lock=False` elsewhere):
+  the hosts of one run share the workdir.
+  """
   try:
     workdir.mkdir(parents=True, exist_ok=True)
   except OSError as e:
     raise ConfigError(f'cannot create workdir {workdir}: '
                       f'{e.strerror or e}') from e
-  if '://' in str(workdir):
+  if not lock or '://' in str(workdir):
     yield
     return
   path = os.path.join(os.fspath(workdir), '.lock')

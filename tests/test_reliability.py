@@ -86,9 +86,11 @@ def test_only_checkpoint_corrupt_is_an_error_and_not_deleted(tmp_path):
 
 def test_incompatible_resume_names_the_fields(tmp_path):
   train.train_and_evaluate(_config(4), str(tmp_path))
+  before = sorted(p for p in tmp_path.rglob('*') if p.name != '.lock')
   with pytest.raises(ConfigError, match=r'model.d_units: 8 -> 16') as e:
     train.train_and_evaluate(_config(8, model__d_units=16), str(tmp_path))
   assert '\n' not in str(e.value)
+  assert sorted(p for p in tmp_path.rglob('*') if p.name != '.lock') == before
   # Changing only the loop's cadence and length is fine, and recorded.
   train.train_and_evaluate(_config(6, train__log_every=3), str(tmp_path))
   record = json.loads((tmp_path / 'resumes.jsonl').read_text())
