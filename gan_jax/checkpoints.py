@@ -54,11 +54,15 @@ class Checkpoints:
   """The `checkpoints/` folder of one workdir."""
 
   def __init__(self, directory: str | epath.Path, max_to_keep: int = 3,
-               async_save: bool = True):
+               async_save: bool = True, read_only: bool = False):
+    """`read_only` is for tools that sample from a run (possibly a live one):
+    they neither save, clean up, nor move corrupt checkpoints aside."""
     self.directory = epath.Path(directory)
     self.quarantine = self.directory.parent / 'corrupt_checkpoints'
+    self._read_only = read_only
     self._options = ocp.CheckpointManagerOptions(
-        max_to_keep=max_to_keep, create=True, cleanup_tmp_directories=True,
+        max_to_keep=max_to_keep, create=not read_only, read_only=read_only,
+        cleanup_tmp_directories=not read_only,
         enable_async_checkpointing=async_save)
     self._manager = ocp.CheckpointManager(self.directory,
                                           options=self._options)
@@ -69,9 +73,23 @@ class Checkpoints:
   def latest_step(self) -> int | None:
     return self._manager.latest_step()
 
-  def save(self, step: int, state: Any, config: dict[str, Any]) -> None:
+  def latest_meta(self) -> Meta:
+    """The newest checkpoint's config and data description."""
+    step = self.latest_step()
+    if step is None:
+      raise CheckpointError(f'no checkpoint in {self.directory}')
+    try:
+      return self._manager.restore(step, args=ocp.args.Composite(
+          meta=ocp.args.JsonRestore())).meta
+    except Exception as e:  # pylint: disable=broad-except
+      raise CheckpointError(f'cannot read checkpoint {self.directory / str(step)}'
+                            f' ({_first_line(e)})') from e
+
+  def save(self, step: int, state: Any, config: dict[str, Any],
+           **extra_meta: Any) -> None:
     """Starts an asynchronous save; a failure is reported as CheckpointError."""
-    meta = {'config': config, 'digest': np.asarray(digest(state)).tolist()}
+    meta = {'config': config, 'digest': np.asarray(digest(state)).tolist(),
+            **extra_meta}
     try:
       self._manager.save(step, args=ocp.args.Composite(
           state=ocp.args.StandardSave(state), meta=ocp.args.JsonSave(meta)))
@@ -102,7 +120,7 @@ class Checkpoints:
   def restore_latest(
       self, abstract_state: T,
       check_meta: Callable[[int, Meta], None] = lambda step, meta: None,
-  ) -> tuple[T, int] | None:
+  ) -> tuple[T, int, Meta] | None:
     """The newest checkpoint that reads back intact, else older ones.
 
     `check_meta(step, meta)` may raise to refuse a checkpoint on other grounds
@@ -126,7 +144,7 @@ class Checkpoints:
         failures.append((step, _first_line(e)))
         continue
       self._set_aside(failures, step)
-      return state, step
+      return state, step, meta
     if failures:
       self._set_aside(failures, None)
       raise CheckpointError(
@@ -137,7 +155,7 @@ class Checkpoints:
 
   def _set_aside(self, failures: list[tuple[int, str]],
                  used: int | None) -> None:
-    if not failures:
+    if not failures or self._read_only:
       return
     if jax.process_index() == 0:
       self._move_aside(failures, used)

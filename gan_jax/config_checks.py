@@ -35,6 +35,8 @@ def check_config(config: ml_collections.ConfigDict) -> None:
                'sample_every', 'keep_checkpoints', 'num_samples'):
     _at_least(config, f'train.{path}', 1)
   _at_least(config, 'train.num_steps', 0)
+  _at_least(config, 'eval.every', 0)
+  _at_least(config, 'eval.num_samples', 1)
   _at_least(config, 'model.z_dim', 1)
   if not 0.0 <= config.train.ema_decay < 1.0:
     raise ConfigError(
@@ -45,7 +47,8 @@ def check_config(config: ml_collections.ConfigDict) -> None:
 RESUMABLE_CHANGES = ('train.num_steps', 'train.log_every',
                      'train.checkpoint_every', 'train.sample_every',
                      'train.keep_checkpoints', 'train.num_samples',
-                     'train.on_nonfinite', 'data.dir', 'data.tfds_dir')
+                     'train.on_nonfinite', 'data.dir', 'data.tfds_dir',
+                     'eval.every', 'eval.metrics', 'eval.num_samples')
 
 
 def _flatten(tree: dict, prefix: str = '') -> dict:

@@ -47,6 +47,11 @@ def base_config() -> ml_collections.ConfigDict:
   c.train.keep_checkpoints = 3
   c.train.num_samples = 64                    # images in each sample grid
   c.train.on_nonfinite = 'stop'               # 'stop' | 'skip' the update
+
+  c.eval = ml_collections.ConfigDict()
+  c.eval.every = 0                            # steps between evaluations; 0 = off
+  c.eval.metrics = 'fid,kid,is,pr,dc'         # names in gan_jax.metrics.METRICS
+  c.eval.num_samples = 10_000
   return c
 
 

@@ -14,18 +14,18 @@ import ml_collections
 import numpy as np
 from etils import epath
 
-from gan_jax import (config_checks, data, images, parallel, preemption, rng,
-                     workdir_lock)
+from gan_jax import (config_checks, data, evaluation, images, parallel,
+                     preemption, rng, workdir_lock)
 from gan_jax.checkpoints import Checkpoints, abstract_like
 from gan_jax.data.sampler import sample_real, steps_per_epoch
 from gan_jax.errors import Interrupted, NonFiniteError
+from gan_jax.generation import Sampler
 from gan_jax.losses import LOSSES
 from gan_jax.metric_writer import MetricWriter, Progress
 from gan_jax.models import build_models, sample_noise
 from gan_jax.optim import build_optimizer
 from gan_jax.train_state import TrainState, create_train_state
-from gan_jax.train_step import (Gan, apply_model, make_train_step,
-                                nonfinite_names)
+from gan_jax.train_step import Gan, make_train_step, nonfinite_names
 
 
 def load_training_images(config: ml_collections.ConfigDict) -> np.ndarray:
@@ -64,14 +64,6 @@ def make_dataset_step(gan: Gan, batch_size: int, mesh: jax.sharding.Mesh):
   return step
 
 
-def generate_samples(gan: Gan, state: TrainState, num: int) -> jax.Array:
-  """The EMA generator on a fixed z, so sheets are comparable across steps."""
-  z = sample_noise(gan.models, rng.key_for(state.key, rng.Stream.SAMPLES), num)
-  out, _ = apply_model(gan.models.generator, state.g_ema, state.g_stats, z,
-                       train=False)
-  return out
-
-
 def train_and_evaluate(config: ml_collections.ConfigDict,
                        workdir: str) -> TrainState:
   """Trains (or resumes) the run in `workdir`; returns the final state."""
@@ -95,6 +87,10 @@ def _train(config, workdir, gan, mesh, train_images, stop) -> TrainState:
                             config.train.keep_checkpoints)
   replicated = parallel.replicated(mesh)
   saved_config = config.to_dict()
+  # What tools that load this run (sample, evaluate, figures) need to rebuild
+  # the models without reading the dataset.
+  data_info = {'image_shape': list(image_shape),
+               'num_examples': len(train_images)}
 
   init = jax.jit(functools.partial(create_train_state, gan.models, gan.g_tx,
                                    gan.d_tx, image_shape, config.seed),
@@ -110,7 +106,7 @@ def _train(config, workdir, gan, mesh, train_images, stop) -> TrainState:
   restored = checkpoints.restore_latest(
       abstract_like(jax.eval_shape(init), replicated), check_resume)
   if restored:
-    state, start = restored
+    state, start, _ = restored
     logging.info('resumed from %s at step %d', checkpoints.directory, start)
   else:
     state, start = init(), 0
@@ -122,8 +118,15 @@ def _train(config, workdir, gan, mesh, train_images, stop) -> TrainState:
                        in_shardings=(replicated, replicated),
                        out_shardings=(replicated, replicated),
                        donate_argnums=0)
-  samples = jax.jit(functools.partial(generate_samples, gan,
-                                      num=config.train.num_samples))
+  sampler = Sampler(gan)
+  # A fixed z, so that sample sheets are comparable across steps.
+  sheet_z = sample_noise(gan.models, rng.key_for(state.key, rng.Stream.SAMPLES),
+                         config.train.num_samples)
+  eval_every = config.eval.every
+  if eval_every:
+    eval_metrics = evaluation.parse_metrics(config.eval.metrics)
+    eval_z = sample_noise(gan.models, rng.key_for(state.key, rng.Stream.SAMPLES,
+                                                  1), config.eval.num_samples)
 
   total, every = config.train.num_steps, config.train
   progress = Progress(total, start)
@@ -137,7 +140,8 @@ def _train(config, workdir, gan, mesh, train_images, stop) -> TrainState:
     log = step % every.log_every == 0 or last
     sample = step % every.sample_every == 0 or last
     save = step % every.checkpoint_every == 0 or last or stopping
-    if log or sample or save:
+    score = eval_every and (step % eval_every == 0 or last)
+    if log or sample or save or score:
       guard.check()  # never log, draw or save a state that went non-finite
     if log:
       scalars = _mean_scalars(pending)
@@ -145,13 +149,18 @@ def _train(config, workdir, gan, mesh, train_images, stop) -> TrainState:
       scalars['steps_per_sec'] = progress.report(step, scalars)
       writer.write_scalars(step, scalars)
     if sample:
-      sheet = images.grid(images.to_uint8(jax.device_get(samples(state)),
-                                          gan.models.value_range))
+      sheet = images.grid(sampler(state, sheet_z))
       if is_main:
         images.save_png(workdir / 'samples' / f'step_{step:07d}.png', sheet)
       writer.write_image(step, 'samples', sheet)
+    if score:
+      record = evaluation.evaluate_samples(sampler(state, eval_z), config, step,
+                                           eval_metrics, workdir)
+      writer.write_scalars(step, {f'eval/{k}': v for k, v in record.items()
+                                  if k not in ('step', 'num_samples')})
+      logging.info('step %d evaluation: %s', step, json.dumps(record))
     if save:
-      checkpoints.save(step, state, saved_config)
+      checkpoints.save(step, state, saved_config, data=data_info)
     if stopping:
       checkpoints.close()
       writer.close()

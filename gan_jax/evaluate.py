@@ -1,0 +1,33 @@
+"""python -m gan_jax.evaluate --workdir=DIR [--metrics=fid,kid,is,pr,dc,parzen]
+                              [--num_samples=10000]
+
+Scores the newest checkpoint's EMA generator. Prints one JSON object and
+writes it to DIR/eval/step_XXXXXXX.json.
+"""
+import json
+
+from absl import flags
+
+from gan_jax import cli, evaluation, saved_run
+
+_WORKDIR = flags.DEFINE_string('workdir', None, 'A training workdir.')
+_METRICS = flags.DEFINE_string('metrics', 'fid,kid,is,pr,dc,parzen',
+                               'Comma-separated metric names.')
+_NUM = flags.DEFINE_integer('num_samples', 10_000, 'Generated images.',
+                            lower_bound=1)
+_SEED = flags.DEFINE_integer('seed', 0, 'Seed for the latent vectors.')
+flags.mark_flags_as_required(['workdir'])
+
+
+def main(argv: list[str]) -> None:
+  cli.no_positional_args(argv)
+  names = evaluation.parse_metrics(_METRICS.value)
+  run = saved_run.load_run(_WORKDIR.value)
+  fake = saved_run.generate(run, saved_run.noise(run, _NUM.value, _SEED.value))
+  record = evaluation.evaluate_samples(fake, run.config, run.step, names,
+                                       run.workdir)
+  print(json.dumps(record))
+
+
+if __name__ == '__main__':
+  cli.run(main)

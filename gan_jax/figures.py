@@ -1,0 +1,91 @@
+"""python -m gan_jax.figures --workdir=DIR
+
+Writes two PNGs to DIR/figures/:
+  samples_nearest_step_XXXXXXX.png: the 2014 paper's Figure 2. Each row holds
+    samples, and its rightmost column the training image nearest (in pixel
+    space) to the sample beside it, to show the model is not memorising.
+  interpolation_step_XXXXXXX.png: each row walks the latent space between
+    two random points (spherically for Gaussian noise, whose mass lives on a
+    shell; linearly for uniform noise).
+"""
+import jax
+import jax.numpy as jnp
+import numpy as np
+from absl import flags
+
+from gan_jax import cli, data, images, saved_run
+
+_WORKDIR = flags.DEFINE_string('workdir', None, 'A training workdir.')
+_ROWS = flags.DEFINE_integer('rows', 8, 'Rows in each figure.', lower_bound=1)
+_COLS = flags.DEFINE_integer('cols', 8, 'Columns in each figure.',
+                             lower_bound=2)
+_SEED = flags.DEFINE_integer('seed', 0, 'Seed for the latent vectors.')
+flags.mark_flags_as_required(['workdir'])
+
+
+def nearest(queries: np.ndarray, pool: np.ndarray,
+            batch_size: int = 10_000) -> np.ndarray:
+  """Index in `pool` of each query's nearest neighbour (L2 on pixels)."""
+  q = jnp.asarray(queries.reshape(len(queries), -1), jnp.float32)
+
+  @jax.jit
+  def best(chunk):
+    chunk = chunk.reshape(len(chunk), -1).astype(jnp.float32)
+    d = (jnp.sum(chunk ** 2, 1)[None] - 2 * q @ chunk.T)  # + |q|^2, constant
+    return jnp.min(d, 1), jnp.argmin(d, 1)
+
+  best_d, best_i = np.full(len(q), np.inf), np.zeros(len(q), np.int64)
+  for start in range(0, len(pool), batch_size):
+    d, i = map(np.asarray, best(pool[start:start + batch_size]))
+    better = d < best_d
+    best_d[better], best_i[better] = d[better], i[better] + start
+  return best_i
+
+
+def interpolate(z0: jax.Array, z1: jax.Array, steps: int,
+                spherical: bool) -> jax.Array:
+  """[rows, steps, z_dim] points from z0 to z1."""
+  t = jnp.linspace(0.0, 1.0, steps)[None, :, None]
+  z0, z1 = z0[:, None], z1[:, None]
+  if not spherical:
+    return (1 - t) * z0 + t * z1
+  cos = jnp.sum(z0 * z1, -1, keepdims=True) / (
+      jnp.linalg.norm(z0, axis=-1, keepdims=True) *
+      jnp.linalg.norm(z1, axis=-1, keepdims=True))
+  omega = jnp.arccos(jnp.clip(cos, -1.0, 1.0))
+  sin = jnp.maximum(jnp.sin(omega), 1e-6)
+  return (jnp.sin((1 - t) * omega) * z0 + jnp.sin(t * omega) * z1) / sin
+
+
+def main(argv: list[str]) -> None:
+  cli.no_positional_args(argv)
+  run = saved_run.load_run(_WORKDIR.value)
+  rows, cols = _ROWS.value, _COLS.value
+  out = run.workdir / 'figures'
+  out.mkdir(parents=True, exist_ok=True)
+
+  z = saved_run.noise(run, rows * (cols - 1) + 2 * rows, _SEED.value)
+  samples = saved_run.generate(run, z[:rows * (cols - 1)])
+  train_images, _ = data.load_split(run.config.data.name,
+                                    run.config.data.split,
+                                    run.config.data.dir,
+                                    run.config.data.tfds_dir)
+  samples = samples.reshape(rows, cols - 1, *samples.shape[1:])
+  neighbours = train_images[nearest(samples[:, -1], train_images)]
+  sheet = np.concatenate([samples, neighbours[:, None]], 1)
+  path = out / f'samples_nearest_step_{run.step:07d}.png'
+  images.save_png(path, images.grid(sheet.reshape(-1, *sheet.shape[2:]),
+                                    rows=rows))
+  print(f'wrote {path}')
+
+  ends = z[rows * (cols - 1):]
+  path_z = interpolate(ends[:rows], ends[rows:], cols,
+                       spherical=run.gan.models.z_dist == 'normal')
+  walk = saved_run.generate(run, path_z.reshape(rows * cols, -1))
+  path = out / f'interpolation_step_{run.step:07d}.png'
+  images.save_png(path, images.grid(walk, rows=rows))
+  print(f'wrote {path}')
+
+
+if __name__ == '__main__':
+  cli.run(main)

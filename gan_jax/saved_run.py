@@ -1,0 +1,63 @@
+"""A trained run, loaded back from its workdir for sampling and evaluation.
+
+Tools that read a run (sample, evaluate, figures) rebuild its models from
+the config stored in the newest checkpoint, so they need no config file and
+cannot disagree with the run about what was trained. They open the
+checkpoints read-only: a live run may be writing the same folder.
+"""
+import functools
+from typing import NamedTuple
+
+import jax
+import ml_collections
+import numpy as np
+from etils import epath
+
+from gan_jax import parallel, rng
+from gan_jax.checkpoints import Checkpoints, abstract_like
+from gan_jax.errors import CheckpointError
+from gan_jax.generation import Sampler
+from gan_jax.models import sample_noise
+from gan_jax.train import build_gan
+from gan_jax.train_state import TrainState, create_train_state
+from gan_jax.train_step import Gan
+
+
+class SavedRun(NamedTuple):
+  config: ml_collections.ConfigDict
+  gan: Gan
+  state: TrainState
+  step: int
+  workdir: epath.Path
+
+
+def load_run(workdir: str) -> SavedRun:
+  """The newest intact checkpoint of `workdir`, with its models."""
+  workdir = epath.Path(workdir)
+  folder = workdir / 'checkpoints'
+  if not folder.is_dir():
+    raise CheckpointError(f'no checkpoints in {workdir}: train there first '
+                          '(python -m gan_jax.main --workdir=...)')
+  checkpoints = Checkpoints(folder, read_only=True)
+  meta = checkpoints.latest_meta()
+  config = ml_collections.ConfigDict(meta['config'])
+  image_shape = tuple(meta['data']['image_shape'])
+  gan = build_gan(config, image_shape, meta['data']['num_examples'])
+  init = functools.partial(create_train_state, gan.models, gan.g_tx, gan.d_tx,
+                           image_shape, config.seed)
+  replicated = parallel.replicated(parallel.make_mesh())
+  state, step, _ = checkpoints.restore_latest(
+      abstract_like(jax.eval_shape(init), replicated))
+  checkpoints.close()
+  return SavedRun(config, gan, state, step, workdir)
+
+
+def generate(run: SavedRun, z: jax.Array) -> np.ndarray:
+  """uint8 images [N, H, W, C] from the run's EMA generator."""
+  return Sampler(run.gan)(run.state, z)
+
+
+def noise(run: SavedRun, num: int, seed: int = 0) -> jax.Array:
+  """`num` latent vectors; `seed` picks a stream separate from training's."""
+  key = rng.key_for(jax.random.PRNGKey(seed), rng.Stream.SAMPLES, 1)
+  return sample_noise(run.gan.models, key, num)
