@@ -36,6 +36,7 @@ def check_config(config: ml_collections.ConfigDict) -> None:
     _at_least(config, f'train.{path}', 1)
   _at_least(config, 'train.num_steps', 0)
   _at_least(config, 'eval.every', 0)
+  _at_least(config, 'population', 1)
   _at_least(config, 'eval.num_samples', 1)
   _at_least(config, 'model.z_dim', 1)
   if not 0.0 <= config.train.ema_decay < 1.0:

@@ -16,9 +16,11 @@ from gan_jax.errors import ConfigError
 def base_config() -> ml_collections.ConfigDict:
   c = ml_collections.ConfigDict()
   c.seed = 0
+  c.population = 1          # P > 1 trains P GANs (seeds seed..seed+P-1) at once
+  c.population_lrs = ''     # optional 'lr0,lr1,...': member i's G and D Adam lr
 
   c.data = ml_collections.ConfigDict()
-  c.data.name = 'mnist'                       # 'mnist' | 'fashion_mnist'
+  c.data.name = 'mnist'                       # 'mnist' | 'fashion_mnist' | 'tfd'
   c.data.dir = config_dict.placeholder(str)   # folder with the 4 IDX files
   c.data.tfds_dir = config_dict.placeholder(str)  # where TFDS prepares data
   c.data.split = 'train'                      # TFDS split, e.g. 'train[:50000]'

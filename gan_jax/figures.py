@@ -16,6 +16,7 @@ from absl import flags
 from gan_jax import cli, data, images, saved_run
 
 _WORKDIR = flags.DEFINE_string('workdir', None, 'A training workdir.')
+_MEMBER = flags.DEFINE_integer('member', 0, 'Population member to use.')
 _ROWS = flags.DEFINE_integer('rows', 8, 'Rows in each figure.', lower_bound=1)
 _COLS = flags.DEFINE_integer('cols', 8, 'Columns in each figure.',
                              lower_bound=2)
@@ -59,7 +60,7 @@ def interpolate(z0: jax.Array, z1: jax.Array, steps: int,
 
 def main(argv: list[str]) -> None:
   cli.no_positional_args(argv)
-  run = saved_run.load_run(_WORKDIR.value)
+  run = saved_run.load_run(_WORKDIR.value, _MEMBER.value)
   rows, cols = _ROWS.value, _COLS.value
   out = run.workdir / 'figures'
   out.mkdir(parents=True, exist_ok=True)

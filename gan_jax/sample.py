@@ -10,6 +10,7 @@ from etils import epath
 from gan_jax import cli, saved_run
 
 _WORKDIR = flags.DEFINE_string('workdir', None, 'A training workdir.')
+_MEMBER = flags.DEFINE_integer('member', 0, 'Population member to use.')
 _NUM = flags.DEFINE_integer('num', 10_000, 'How many images.', lower_bound=1)
 _OUT = flags.DEFINE_string('out', None, 'Output .npz file.')
 _SEED = flags.DEFINE_integer('seed', 0, 'Seed for the latent vectors.')
@@ -18,7 +19,7 @@ flags.mark_flags_as_required(['workdir', 'out'])
 
 def main(argv: list[str]) -> None:
   cli.no_positional_args(argv)
-  run = saved_run.load_run(_WORKDIR.value)
+  run = saved_run.load_run(_WORKDIR.value, _MEMBER.value)
   images = saved_run.generate(run, saved_run.noise(run, _NUM.value,
                                                    _SEED.value))
   out = epath.Path(_OUT.value)

@@ -13,9 +13,9 @@ import ml_collections
 import numpy as np
 from etils import epath
 
-from gan_jax import parallel, rng
+from gan_jax import parallel, population, rng
 from gan_jax.checkpoints import Checkpoints, abstract_like
-from gan_jax.errors import CheckpointError
+from gan_jax.errors import CheckpointError, ConfigError
 from gan_jax.generation import Sampler
 from gan_jax.models import sample_noise
 from gan_jax.train import build_gan
@@ -31,8 +31,11 @@ class SavedRun(NamedTuple):
   workdir: epath.Path
 
 
-def load_run(workdir: str) -> SavedRun:
-  """The newest intact checkpoint of `workdir`, with its models."""
+def load_run(workdir: str, member: int = 0) -> SavedRun:
+  """The newest intact checkpoint of `workdir`, with its models.
+
+  For a population (`config.population > 1`), `member` picks one GAN.
+  """
   workdir = epath.Path(workdir)
   folder = workdir / 'checkpoints'
   if not folder.is_dir():
@@ -43,12 +46,21 @@ def load_run(workdir: str) -> SavedRun:
   config = ml_collections.ConfigDict(meta['config'])
   image_shape = tuple(meta['data']['image_shape'])
   gan = build_gan(config, image_shape, meta['data']['num_examples'])
-  init = functools.partial(create_train_state, gan.models, gan.g_tx, gan.d_tx,
-                           image_shape, config.seed)
+  create = functools.partial(create_train_state, gan.models, gan.g_tx,
+                             gan.d_tx, image_shape)
+  members = config.get('population', 1)
+  if not 0 <= member < members:
+    raise ConfigError(f'--member={member}, but the run in {workdir} has '
+                      f'{members} member(s)')
+  init = (functools.partial(create, config.seed) if members == 1 else
+          population.make_init(create, config))
   replicated = parallel.replicated(parallel.make_mesh())
   state, step, _ = checkpoints.restore_latest(
       abstract_like(jax.eval_shape(init), replicated))
   checkpoints.close()
+  if members > 1:
+    state = population.member(state, member)
+    workdir = workdir / 'members' / str(member)
   return SavedRun(config, gan, state, step, workdir)
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from etils import epath
 
 from gan_jax import (config_checks, data, evaluation, images, parallel,
-                     preemption, rng, workdir_lock)
+                     population, preemption, rng, workdir_lock)
 from gan_jax.checkpoints import Checkpoints, abstract_like
 from gan_jax.data.sampler import sample_real, steps_per_epoch
 from gan_jax.errors import Interrupted, NonFiniteError
@@ -51,15 +51,22 @@ def build_gan(config: ml_collections.ConfigDict,
       skip_nonfinite=config.train.on_nonfinite == 'skip')
 
 
-def make_dataset_step(gan: Gan, batch_size: int, mesh: jax.sharding.Mesh):
-  """(state, dataset) -> (state, metrics): sample a batch, then update."""
+def make_dataset_step(gan: Gan, batch_size: int,
+                      mesh: jax.sharding.Mesh | None):
+  """(state, dataset) -> (state, metrics): sample a batch, then update.
+
+  With a mesh, the batch is split over its devices (data parallelism);
+  without, the caller shards something else (a population's members).
+  """
   update = make_train_step(gan)
-  sharding = parallel.batch_sharding(mesh, batch_axis=1)
 
   def step(state: TrainState, dataset: jax.Array):
     real = sample_real(dataset, state.key, state.step, gan.d_steps, batch_size,
                        gan.models.value_range)
-    return update(state, jax.lax.with_sharding_constraint(real, sharding))
+    if mesh is not None:
+      real = jax.lax.with_sharding_constraint(
+          real, parallel.batch_sharding(mesh, batch_axis=1))
+    return update(state, real)
 
   return step
 
@@ -68,8 +75,10 @@ def train_and_evaluate(config: ml_collections.ConfigDict,
                        workdir: str) -> TrainState:
   """Trains (or resumes) the run in `workdir`; returns the final state."""
   config_checks.check_config(config)
+  population.learning_rates(config)  # checked before anything is written
   mesh = parallel.make_mesh()
-  parallel.check_batch_size(config.train.batch_size, mesh)
+  if config.population == 1:
+    parallel.check_batch_size(config.train.batch_size, mesh)
   train_images = load_training_images(config)
   gan = build_gan(config, tuple(train_images.shape[1:]), len(train_images))
   # Every check has passed: only now is anything written to the workdir.
@@ -92,9 +101,16 @@ def _train(config, workdir, gan, mesh, train_images, stop) -> TrainState:
   data_info = {'image_shape': list(image_shape),
                'num_examples': len(train_images)}
 
-  init = jax.jit(functools.partial(create_train_state, gan.models, gan.g_tx,
-                                   gan.d_tx, image_shape, config.seed),
-                 out_shardings=replicated)
+  members = config.population
+  create = functools.partial(create_train_state, gan.models, gan.g_tx,
+                             gan.d_tx, image_shape)
+  if members == 1:
+    state_sharding, init_fn = replicated, functools.partial(create, config.seed)
+    view = lambda tree, i: tree
+  else:
+    state_sharding = parallel.member_sharding(mesh, members)
+    init_fn, view = population.make_init(create, config), population.member
+  init = jax.jit(init_fn, out_shardings=state_sharding)
 
   def check_resume(step, meta):
     changes = config_checks.resume_changes(meta['config'], saved_config)
@@ -104,29 +120,35 @@ def _train(config, workdir, gan, mesh, train_images, stop) -> TrainState:
         f.write(json.dumps({'step': step, 'changed': changes}) + '\n')
 
   restored = checkpoints.restore_latest(
-      abstract_like(jax.eval_shape(init), replicated), check_resume)
+      abstract_like(jax.eval_shape(init), state_sharding), check_resume)
   if restored:
     state, start, _ = restored
     logging.info('resumed from %s at step %d', checkpoints.directory, start)
   else:
     state, start = init(), 0
-  writer = MetricWriter(workdir, enabled=is_main)
+  out_dirs = population.output_dirs(workdir, members)
+  writers = [MetricWriter(d, enabled=is_main) for d in out_dirs]
 
   dataset = jax.make_array_from_callback(
       train_images.shape, replicated, lambda index: train_images[index])
-  train_step = jax.jit(make_dataset_step(gan, config.train.batch_size, mesh),
-                       in_shardings=(replicated, replicated),
-                       out_shardings=(replicated, replicated),
+  step_fn = make_dataset_step(gan, config.train.batch_size,
+                              mesh if members == 1 else None)
+  if members > 1:
+    step_fn = jax.vmap(step_fn, in_axes=(0, None))
+  train_step = jax.jit(step_fn, in_shardings=(state_sharding, replicated),
+                       out_shardings=(state_sharding, replicated),
                        donate_argnums=0)
   sampler = Sampler(gan)
-  # A fixed z, so that sample sheets are comparable across steps.
-  sheet_z = sample_noise(gan.models, rng.key_for(state.key, rng.Stream.SAMPLES),
-                         config.train.num_samples)
+  # Fixed z per member, so that sample sheets are comparable across steps.
+  noise_for = lambda i, n, counter: sample_noise(
+      gan.models, rng.key_for(view(state, i).key, rng.Stream.SAMPLES, counter),
+      n)
+  sheet_z = [noise_for(i, config.train.num_samples, 0) for i in range(members)]
   eval_every = config.eval.every
   if eval_every:
     eval_metrics = evaluation.parse_metrics(config.eval.metrics)
-    eval_z = sample_noise(gan.models, rng.key_for(state.key, rng.Stream.SAMPLES,
-                                                  1), config.eval.num_samples)
+    eval_z = [noise_for(i, config.eval.num_samples, 1)
+              for i in range(members)]
 
   total, every = config.train.num_steps, config.train
   progress = Progress(total, start)
@@ -144,35 +166,45 @@ def _train(config, workdir, gan, mesh, train_images, stop) -> TrainState:
     if log or sample or save or score:
       guard.check()  # never log, draw or save a state that went non-finite
     if log:
-      scalars = _mean_scalars(pending)
+      host = jax.device_get(pending)
       pending.clear()
-      scalars['steps_per_sec'] = progress.report(step, scalars)
-      writer.write_scalars(step, scalars)
-    if sample:
-      sheet = images.grid(sampler(state, sheet_z))
-      if is_main:
-        images.save_png(workdir / 'samples' / f'step_{step:07d}.png', sheet)
-      writer.write_image(step, 'samples', sheet)
-    if score:
-      record = evaluation.evaluate_samples(sampler(state, eval_z), config, step,
-                                           eval_metrics, workdir)
-      writer.write_scalars(step, {f'eval/{k}': v for k, v in record.items()
-                                  if k not in ('step', 'num_samples')})
-      logging.info('step %d evaluation: %s', step, json.dumps(record))
+      per_member = [_mean_scalars([view(m, i) for m in host])
+                    for i in range(members)]
+      rate = progress.report(step, {k: float(np.mean([m[k] for m in
+                                                      per_member]))
+                                    for k in per_member[0]})
+      for writer, scalars in zip(writers, per_member):
+        writer.write_scalars(step, {**scalars, 'steps_per_sec': rate})
+    for i, (out_dir, writer) in enumerate(zip(out_dirs, writers)):
+      if sample:
+        sheet = images.grid(sampler(view(state, i), sheet_z[i]))
+        if is_main:
+          images.save_png(out_dir / 'samples' / f'step_{step:07d}.png', sheet)
+        writer.write_image(step, 'samples', sheet)
+      if score:
+        record = evaluation.evaluate_samples(
+            sampler(view(state, i), eval_z[i]), config, step, eval_metrics,
+            out_dir)
+        writer.write_scalars(step, {f'eval/{k}': v for k, v in record.items()
+                                    if k not in ('step', 'num_samples')})
+        logging.info('step %d evaluation: %s', step, json.dumps(record))
     if save:
       checkpoints.save(step, state, saved_config, data=data_info)
     if stopping:
-      checkpoints.close()
-      writer.close()
+      _close(checkpoints, writers)
       raise Interrupted(stop.signum, step)
 
-  checkpoints.close()
-  writer.close()
+  _close(checkpoints, writers)
   return state
 
 
-def _mean_scalars(pending: list[dict[str, Any]]) -> dict[str, float]:
-  host = jax.device_get(pending)
+def _close(checkpoints: Checkpoints, writers: list[MetricWriter]) -> None:
+  checkpoints.close()
+  for writer in writers:
+    writer.close()
+
+
+def _mean_scalars(host: list[dict[str, Any]]) -> dict[str, float]:
   return {k: float(np.mean([m[k] for m in host])) for k in host[0]
           if k != 'nonfinite'}
 
@@ -199,7 +231,8 @@ class NonFiniteGuard:
     steps = [s for s, _ in self._unchecked]
     masks = jax.device_get([m for _, m in self._unchecked])
     self._unchecked.clear()
-    bad = [(s, int(m)) for s, m in zip(steps, masks) if m]
+    masks = [int(np.bitwise_or.reduce(np.ravel(m))) for m in masks]
+    bad = [(s, m) for s, m in zip(steps, masks) if m]
     if not bad:
       return
     first, mask = bad[0]

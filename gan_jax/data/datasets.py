@@ -1,7 +1,8 @@
-"""The one way the rest of gan_jax gets data: local IDX files -> TFDS -> numpy.
+"""The one way the rest of gan_jax gets data: local files -> TFDS -> numpy.
 
-Where the IDX files come from, first match wins:
-  1. `data_dir`: a folder holding the four files;
+Where the source files (four IDX files, or TFD's TFD_48x48.mat) come from,
+first match wins:
+  1. `data_dir`: a folder holding them;
   2. `$GAN_JAX_DATA_DIR/<name>/`: a root with one subfolder per dataset;
   3. none: a dataset already prepared in the TFDS dir is used as is.
 Otherwise we fail at once. We never download: offline, `tfds.load('mnist')`
@@ -14,21 +15,29 @@ import pathlib
 import numpy as np
 import tensorflow_datasets as tfds
 
+from gan_jax.data import tfd
 from gan_jax.data import tfds_builders
 from gan_jax.errors import DataError
 
+# The MNIST-like datasets: 28x28x1, 10 classes, 'train' and 'test' splits.
+# Code built on that contract (classifiers, metric floors) iterates over it.
 DATASETS: dict[str, type[tfds_builders.IdxBuilder]] = {
     'mnist': tfds_builders.MnistIdx,
     'fashion_mnist': tfds_builders.FashionMnistIdx,
 }
+# Every dataset `load_split` reads, whatever its image shape and splits.
+ALL_DATASETS: dict[str, type[tfds_builders.LocalBuilder]] = {
+    **DATASETS,
+    'tfd': tfd.TfdMat,
+}
 ENV_VAR = 'GAN_JAX_DATA_DIR'
 
 
-def _builder_cls(name: str) -> type[tfds_builders.IdxBuilder]:
-  if name not in DATASETS:
+def _builder_cls(name: str) -> type[tfds_builders.LocalBuilder]:
+  if name not in ALL_DATASETS:
     raise DataError(f'unknown dataset {name!r}: choose one of '
-                    f'{", ".join(DATASETS)}')
-  return DATASETS[name]
+                    f'{", ".join(ALL_DATASETS)}')
+  return ALL_DATASETS[name]
 
 
 def _find_idx_dir(name: str, data_dir: str | None) -> pathlib.Path | None:
@@ -36,8 +45,9 @@ def _find_idx_dir(name: str, data_dir: str | None) -> pathlib.Path | None:
   if data_dir:
     folder = pathlib.Path(data_dir).expanduser()
     if not folder.is_dir():
-      raise DataError(f'data dir {folder} does not exist: point it at a folder '
-                      f'holding the four {cls.TITLE} IDX files')
+      problem = 'is a file' if folder.is_file() else 'does not exist'
+      raise DataError(f'data dir {folder} {problem}: point it at a folder '
+                      f'holding {cls.SOURCE}')
     return folder
   if root := os.environ.get(ENV_VAR):
     root = pathlib.Path(root).expanduser()
@@ -50,28 +60,29 @@ def _find_idx_dir(name: str, data_dir: str | None) -> pathlib.Path | None:
 
 
 def _not_found(name: str, where: str) -> DataError:
-  cls = DATASETS[name]
+  cls = ALL_DATASETS[name]
   return DataError(
       f'no local {cls.TITLE} found{where}: set --config.data.dir=/path/to/'
-      f'folder-with-the-4-IDX-files or {ENV_VAR}=/path/to/root (one subfolder '
-      f'per dataset, e.g. {name}/); the files are at {cls.FILES_URL}')
+      f'{cls.DIR_HINT} or {ENV_VAR}=/path/to/root (one subfolder per dataset, '
+      f'e.g. {name}/); {cls.where_to_get()}')
 
 
 def resolve_idx_dir(name: str, data_dir: str | None = None) -> pathlib.Path:
-  """Returns the folder of `name`'s IDX files, or says how to provide one."""
+  """Returns the folder of `name`'s source files, or says how to provide one."""
   folder = _find_idx_dir(name, data_dir)
   if folder is None:
     raise _not_found(name, '')
   return folder
 
 
-def prepared_builder(name: str, data_dir: str | None = None,
-                     tfds_dir: str | None = None) -> tfds_builders.IdxBuilder:
+def prepared_builder(
+    name: str, data_dir: str | None = None,
+    tfds_dir: str | None = None) -> tfds_builders.LocalBuilder:
   """Returns the prepared TFDS builder, for callers who want TFDS's readers.
 
   Args:
-    name: one of `DATASETS`.
-    data_dir: a folder holding the four IDX files (see the module docstring).
+    name: one of `ALL_DATASETS`.
+    data_dir: a folder holding the source files (see the module docstring).
     tfds_dir: where TFDS keeps prepared data; None means TFDS's default
       ($TFDS_DATA_DIR, else ~/tensorflow_datasets).
   """
@@ -96,12 +107,16 @@ def prepared_builder(name: str, data_dir: str | None = None,
 
 def load_split(name: str, split: str, data_dir: str | None = None,
                tfds_dir: str | None = None) -> tuple[np.ndarray, np.ndarray]:
-  """Returns (images uint8 [N,28,28,1], labels int32 [N]) in IDX file order.
+  """Returns (images uint8 [N,H,W,C], labels int32 [N]) in source file order.
+
+  MNIST-like datasets give 28x28x1 images and their labels; TFD gives 48x48x1
+  images and zeros (see `gan_jax.data.tfd` for its splits).
 
   Args:
-    name: one of `DATASETS`.
-    split: a TFDS split string: 'train', 'test', 'train[:50000]', ...
-    data_dir: a folder holding the four IDX files (see the module docstring).
+    name: one of `ALL_DATASETS`.
+    split: a TFDS split string: 'train', 'test', 'train[:50000]',
+      'fold0_valid', ...
+    data_dir: a folder holding the source files (see the module docstring).
     tfds_dir: where TFDS keeps prepared data; None means TFDS's default.
   """
   builder = prepared_builder(name, data_dir, tfds_dir)

@@ -1,0 +1,72 @@
+"""P independent GANs trained as one program (`config.population = P`).
+
+Members differ only in their seed (config.seed + i) and, optionally, their
+learning rates (`config.population_lrs`, one per member, for G and D). The
+state gets a leading member axis; the step is `vmap`ped over it and the
+member axis is split over the devices, so a sweep of P small GANs fills an
+accelerator instead of queueing P runs. Because a member's numbers depend
+only on its own key, member i equals a lone run with seed config.seed + i.
+Each member writes its own logs and samples under `members/<i>/`.
+"""
+from collections.abc import Callable
+
+import jax
+import jax.numpy as jnp
+import ml_collections
+from etils import epath
+
+from gan_jax.errors import ConfigError
+from gan_jax.train_state import TrainState
+
+
+def size(config: ml_collections.ConfigDict) -> int:
+  return config.population
+
+
+def learning_rates(config: ml_collections.ConfigDict) -> list[float] | None:
+  text = config.population_lrs.strip()
+  if not text:
+    return None
+  try:
+    rates = [float(x) for x in text.split(',')]
+  except ValueError as e:
+    raise ConfigError(f'config.population_lrs={text!r} must be comma-separated '
+                      'numbers') from e
+  if len(rates) != config.population:
+    raise ConfigError(f'config.population_lrs has {len(rates)} values for '
+                      f'config.population={config.population} members')
+  for name in ('g', 'd'):
+    if config.optim[name].name != 'adam':
+      raise ConfigError(f'config.population_lrs needs a constant learning '
+                        f'rate; optim.{name} is {config.optim[name].name!r} '
+                        'with a schedule')
+  return rates
+
+
+def make_init(create: Callable[[int], TrainState],
+              config: ml_collections.ConfigDict) -> Callable[[], TrainState]:
+  """`create(seed)` for every member, stacked, with per-member rates."""
+  seeds = config.seed + jnp.arange(config.population)
+  rates = learning_rates(config)
+
+  def init() -> TrainState:
+    state = jax.vmap(create)(seeds)
+    if rates is None:
+      return state
+    lr = jnp.asarray(rates, jnp.float32)
+    set_lr = lambda opt: opt._replace(
+        hyperparams={**opt.hyperparams, 'learning_rate': lr})
+    return state.replace(g_opt_state=set_lr(state.g_opt_state),
+                         d_opt_state=set_lr(state.d_opt_state))
+
+  return init
+
+
+def member(tree, i: int):
+  """Member i's slice of a stacked pytree."""
+  return jax.tree.map(lambda x: x[i], tree)
+
+
+def output_dirs(workdir: epath.Path, population: int) -> list[epath.Path]:
+  return ([workdir] if population == 1 else
+          [workdir / 'members' / str(i) for i in range(population)])

@@ -1,0 +1,40 @@
+"""A population member is the same GAN as a lone run with its seed and rates."""
+import jax
+import numpy as np
+
+from gan_jax import population, train
+from tiny import tiny_config
+
+
+def _config(**extra):
+  return tiny_config('dcgan', **{
+      'train__num_steps': 4, 'train__log_every': 2, 'train__sample_every': 4,
+      'train__checkpoint_every': 4, **extra})
+
+
+def test_members_match_lone_runs_and_write_their_own_outputs(tmp_path):
+  pop = train.train_and_evaluate(
+      _config(population=2, population_lrs='1e-3,2e-4'), str(tmp_path / 'p'))
+  for i, (seed, lr) in enumerate([(0, 1e-3), (1, 2e-4)]):
+    alone = train.train_and_evaluate(
+        _config(seed=seed, optim__g__learning_rate=lr,
+                optim__d__learning_rate=lr), str(tmp_path / f'alone{i}'))
+    member = population.member(pop, i)
+    for a, b in zip(jax.tree.leaves(alone.g_params),
+                    jax.tree.leaves(member.g_params)):
+      np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
+    for a, b in zip(jax.tree.leaves(alone.d_params),
+                    jax.tree.leaves(member.d_params)):
+      np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
+    out = tmp_path / 'p' / 'members' / str(i)
+    assert (out / 'samples' / 'step_0000004.png').exists()
+    assert len((out / 'metrics.jsonl').read_text().splitlines()) == 2
+
+
+def test_bad_population_rates_are_config_errors(tmp_path):
+  import pytest
+  from gan_jax.errors import ConfigError
+  with pytest.raises(ConfigError, match='has 1 values for config.population=2'):
+    train.train_and_evaluate(_config(population=2, population_lrs='1e-3'),
+                             str(tmp_path))
+  assert not tmp_path.joinpath('checkpoints').exists()
