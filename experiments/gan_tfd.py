@@ -41,36 +41,10 @@ def get_config(arg=None):
   if not -1 <= arg.fold < tfd.NUM_FOLDS:
     raise ConfigError(f'config argument fold={arg.fold} must be in 0..'
                       f'{tfd.NUM_FOLDS - 1}, or -1 for the unlabelled images')
-  config = configs.base_config()
+  config = configs.goodfellow2014(learning_rate=0.05, g_hidden=(8000, 8000),
+                                  d_units=1200, z_dist='normal')
   config.data.name = 'tfd'
   config.data.split = ('unlabelled' if arg.fold < 0
                        else f'fold{arg.fold}_train')
-
-  config.model.name = 'maxout_mlp'
-  config.model.z_dim = 100
-  config.model.z_dist = 'normal'
-  config.model.g_hidden = (8000, 8000)
-  config.model.g_irange = 0.05
-  config.model.d_units = 1200
-  config.model.d_pieces = 5
-  config.model.d_layers = 2
-  config.model.d_input_dropout = 0.2
-  config.model.d_hidden_dropout = 0.5
-  config.model.d_irange = 0.005
-
-  config.loss.name = 'non_saturating'
-  paper_sgd = configs.sgd(0.05, momentum=0.5, final_momentum=0.7,
-                          momentum_start=1, momentum_saturate=250,
-                          lr_decay=1.000004, min_lr=1e-6)
-  config.optim.g = paper_sgd
-  config.optim.d = paper_sgd.copy_and_resolve_references()
-
-  config.train.batch_size = 100
   config.train.num_steps = arg.epochs * _UPDATES_PER_EPOCH
-  config.train.update_scheme = 'simultaneous'
-  config.train.d_steps = 1
-  config.train.num_samples = 100
-  config.train.log_every = 500
-  config.train.checkpoint_every = 5000
-  config.train.sample_every = 5000
   return config

@@ -107,3 +107,43 @@ def load_experiment(spec: str) -> ml_collections.ConfigDict:
   module = importlib.util.module_from_spec(module_spec)
   module_spec.loader.exec_module(module)
   return module.get_config(arg or None)
+
+
+def goodfellow2014(learning_rate: float, g_hidden: tuple[int, ...],
+                   d_units: int, z_dist: str) -> ml_collections.ConfigDict:
+  """The 2014 paper's maxout GAN and pylearn2 recipe, shared by its datasets.
+
+  What the MNIST and TFD models have in common: maxout D (5 pieces, twice,
+  U(-0.005, 0.005) weights, dropout keeping 0.8 of the input and 0.5 of the
+  hidden units), ReLU MLP G with U(-0.05, 0.05) weights, SGD whose rate is
+  divided by 1.000004 per update down to 1e-6 with momentum 0.5 -> 0.7 over
+  epochs 1-250, batch 100, one simultaneous D and G update per minibatch,
+  non-saturating G loss. Experiments add the data and the length.
+  """
+  c = base_config()
+  c.model.name = 'maxout_mlp'
+  c.model.z_dim = 100
+  c.model.z_dist = z_dist
+  c.model.g_hidden = tuple(g_hidden)
+  c.model.g_irange = 0.05
+  c.model.d_units = d_units
+  c.model.d_pieces = 5
+  c.model.d_layers = 2
+  c.model.d_input_dropout = 0.2
+  c.model.d_hidden_dropout = 0.5
+  c.model.d_irange = 0.005
+
+  c.loss.name = 'non_saturating'
+  c.optim.g = sgd(learning_rate, momentum=0.5, final_momentum=0.7,
+                  momentum_start=1, momentum_saturate=250, lr_decay=1.000004,
+                  min_lr=1e-6)
+  c.optim.d = c.optim.g.copy_and_resolve_references()
+
+  c.train.batch_size = 100
+  c.train.update_scheme = 'simultaneous'
+  c.train.d_steps = 1
+  c.train.num_samples = 100
+  c.train.log_every = 500
+  c.train.checkpoint_every = 5000
+  c.train.sample_every = 5000
+  return c
