@@ -3,7 +3,8 @@
   python benchmarks/step_time.py [--steps=20] [--experiments=dcgan,gan_mnist]
 
 Prints one JSON object. Compilation is timed separately from the steady state;
-the batch comes from the real on-device sampler (MNIST via GAN_JAX_DATA_DIR).
+the step is the training loop's own (`train.compile_train_step`), batches
+included (the real on-device sampler; MNIST via GAN_JAX_DATA_DIR).
 """
 import functools
 import json
@@ -30,10 +31,10 @@ def time_experiment(name: str) -> dict:
   images = train.load_training_images(config)
   gan = train.build_gan(config, images.shape[1:], len(images))
   state = jax.jit(functools.partial(create_train_state, gan.models, gan.g_tx,
-                                    gan.d_tx, images.shape[1:], 0))()
-  step = jax.jit(train.make_dataset_step(gan, config.train.batch_size, mesh),
-                 donate_argnums=0)
-  dataset = jax.device_put(images, parallel.replicated(mesh))
+                                    gan.d_tx, images.shape[1:], 0),
+                  out_shardings=parallel.replicated(mesh))()
+  step = train.compile_train_step(gan, config.train.batch_size, mesh)
+  dataset = train.put_dataset(images, mesh)
   start = time.perf_counter()
   state, metrics = step(state, dataset)
   jax.block_until_ready(metrics)
