@@ -14,6 +14,7 @@ import numpy as np
 from absl import flags
 
 from gan_jax import cli, data, images, saved_run
+from gan_jax.metrics import neighbours
 
 _WORKDIR = flags.DEFINE_string('workdir', None, 'A training workdir.')
 _MEMBER = flags.DEFINE_integer('member', 0, 'Population member to use.')
@@ -22,25 +23,6 @@ _COLS = flags.DEFINE_integer('cols', 8, 'Columns in each figure.',
                              lower_bound=2)
 _SEED = flags.DEFINE_integer('seed', 0, 'Seed for the latent vectors.')
 flags.mark_flags_as_required(['workdir'])
-
-
-def nearest(queries: np.ndarray, pool: np.ndarray,
-            batch_size: int = 10_000) -> np.ndarray:
-  """Index in `pool` of each query's nearest neighbour (L2 on pixels)."""
-  q = jnp.asarray(queries.reshape(len(queries), -1), jnp.float32)
-
-  @jax.jit
-  def best(chunk):
-    chunk = chunk.reshape(len(chunk), -1).astype(jnp.float32)
-    d = (jnp.sum(chunk ** 2, 1)[None] - 2 * q @ chunk.T)  # + |q|^2, constant
-    return jnp.min(d, 1), jnp.argmin(d, 1)
-
-  best_d, best_i = np.full(len(q), np.inf), np.zeros(len(q), np.int64)
-  for start in range(0, len(pool), batch_size):
-    d, i = map(np.asarray, best(pool[start:start + batch_size]))
-    better = d < best_d
-    best_d[better], best_i[better] = d[better], i[better] + start
-  return best_i
 
 
 def interpolate(z0: jax.Array, z1: jax.Array, steps: int,
@@ -72,8 +54,10 @@ def main(argv: list[str]) -> None:
                                     run.config.data.dir,
                                     run.config.data.tfds_dir)
   samples = samples.reshape(rows, cols - 1, *samples.shape[1:])
-  neighbours = train_images[nearest(samples[:, -1], train_images)]
-  sheet = np.concatenate([samples, neighbours[:, None]], 1)
+  flat = lambda x: jnp.asarray(x.reshape(len(x), -1), jnp.float32)
+  closest = neighbours.nearest_index(flat(samples[:, -1]), flat(train_images))
+  nearest_images = train_images[np.asarray(closest)]
+  sheet = np.concatenate([samples, nearest_images[:, None]], 1)
   path = out / f'samples_nearest_step_{run.step:07d}.png'
   images.save_png(path, images.grid(sheet.reshape(-1, *sheet.shape[2:]),
                                     rows=rows))

@@ -28,10 +28,12 @@ def batch_sharding(mesh: Mesh, batch_axis: int = 0) -> NamedSharding:
   return NamedSharding(mesh, P(*([None] * batch_axis), DATA_AXIS))
 
 
-def member_sharding(mesh: Mesh, members: int) -> NamedSharding:
-  """A population's members split over the devices, if they divide evenly."""
-  return (NamedSharding(mesh, P(DATA_AXIS)) if members % mesh.devices.size == 0
-          else replicated(mesh))
+def state_sharding(mesh: Mesh, members: int = 1) -> NamedSharding:
+  """A run's state is replicated; a population's members are split over the
+  devices when they divide evenly (else replicated too)."""
+  if members > 1 and members % mesh.devices.size == 0:
+    return NamedSharding(mesh, P(DATA_AXIS))
+  return replicated(mesh)
 
 
 def check_batch_size(batch_size: int, mesh: Mesh) -> None:

@@ -8,6 +8,7 @@ accelerator instead of queueing P runs. Because a member's numbers depend
 only on its own key, member i equals a lone run with seed config.seed + i.
 Each member writes its own logs and samples under `members/<i>/`.
 """
+import functools
 from collections.abc import Callable
 
 import jax
@@ -45,7 +46,12 @@ def learning_rates(config: ml_collections.ConfigDict) -> list[float] | None:
 
 def make_init(create: Callable[[int], TrainState],
               config: ml_collections.ConfigDict) -> Callable[[], TrainState]:
-  """`create(seed)` for every member, stacked, with per-member rates."""
+  """`create(seed)` for every member, stacked, with per-member rates.
+
+  A population of one is a plain run: `create(config.seed)`, no member axis.
+  """
+  if config.population == 1:
+    return functools.partial(create, config.seed)
   seeds = config.seed + jnp.arange(config.population)
   rates = learning_rates(config)
 
@@ -65,6 +71,11 @@ def make_init(create: Callable[[int], TrainState],
 def member(tree, i: int):
   """Member i's slice of a stacked pytree."""
   return jax.tree.map(lambda x: x[i], tree)
+
+
+def view(config: ml_collections.ConfigDict) -> Callable:
+  """(tree, i) -> member i's part; the whole tree for a plain run."""
+  return member if config.population > 1 else lambda tree, i: tree
 
 
 def output_dirs(workdir: epath.Path, population: int) -> list[epath.Path]:

@@ -46,21 +46,18 @@ def load_run(workdir: str, member: int = 0) -> SavedRun:
   config = ml_collections.ConfigDict(meta['config'])
   image_shape = tuple(meta['data']['image_shape'])
   gan = build_gan(config, image_shape, meta['data']['num_examples'])
-  create = functools.partial(create_train_state, gan.models, gan.g_tx,
-                             gan.d_tx, image_shape)
-  members = config.get('population', 1)
+  members = config.population
   if not 0 <= member < members:
     raise ConfigError(f'--member={member}, but the run in {workdir} has '
                       f'{members} member(s)')
-  init = (functools.partial(create, config.seed) if members == 1 else
-          population.make_init(create, config))
+  init = population.make_init(functools.partial(
+      create_train_state, gan.models, gan.g_tx, gan.d_tx, image_shape), config)
   replicated = parallel.replicated(parallel.make_mesh())
   state, step, _ = checkpoints.restore_latest(
       abstract_like(jax.eval_shape(init), replicated))
   checkpoints.close()
-  if members > 1:
-    state = population.member(state, member)
-    workdir = workdir / 'members' / str(member)
+  state = population.view(config)(state, member)
+  workdir = population.output_dirs(workdir, members)[member]
   return SavedRun(config, gan, state, step, workdir)
 
 

@@ -79,8 +79,7 @@ def compile_train_step(gan: Gan, batch_size: int, mesh: jax.sharding.Mesh,
   2014 model's step several times slower here, and the donated state could
   come back laid out differently from how it went in.
   """
-  state_sharding = (parallel.replicated(mesh) if members == 1 else
-                    parallel.member_sharding(mesh, members))
+  state_sharding = parallel.state_sharding(mesh, members)
   step_fn = make_dataset_step(gan, batch_size, mesh if members == 1 else None)
   if members > 1:
     step_fn = jax.vmap(step_fn, in_axes=(0, None))
@@ -125,16 +124,11 @@ def _train(config, workdir, gan, mesh, train_images, stop) -> TrainState:
   data_info = {'image_shape': list(image_shape),
                'num_examples': len(train_images)}
 
-  members = config.population
-  create = functools.partial(create_train_state, gan.models, gan.g_tx,
-                             gan.d_tx, image_shape)
-  if members == 1:
-    state_sharding, init_fn = replicated, functools.partial(create, config.seed)
-    view = lambda tree, i: tree
-  else:
-    state_sharding = parallel.member_sharding(mesh, members)
-    init_fn, view = population.make_init(create, config), population.member
-  init = jax.jit(init_fn, out_shardings=state_sharding)
+  members, view = config.population, population.view(config)
+  state_sharding = parallel.state_sharding(mesh, members)
+  init = jax.jit(population.make_init(functools.partial(
+      create_train_state, gan.models, gan.g_tx, gan.d_tx, image_shape), config),
+                 out_shardings=state_sharding)
 
   def check_resume(step, meta):
     changes = config_checks.resume_changes(meta['config'], saved_config)

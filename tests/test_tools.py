@@ -83,7 +83,8 @@ def test_figures_writes_nearest_neighbour_and_interpolation_grids(workdir):
 
 
 def test_nearest_finds_exact_copies():
-  from gan_jax.figures import nearest
-  pool = np.random.RandomState(0).randint(0, 256, (500, 28, 28, 1), np.uint8)
-  assert list(nearest(pool[[7, 300, 42]], pool, batch_size=128)) == \
+  from gan_jax.metrics.neighbours import nearest_index
+  pool = np.random.RandomState(0).randint(0, 256, (500, 784)).astype(
+      np.float32)
+  assert list(nearest_index(pool[[7, 300, 42]], pool, batch_size=2)) == \
       [7, 300, 42]

@@ -114,7 +114,7 @@ class IdxBuilder(LocalBuilder, skip_registration=True):
 
   @classmethod
   def source_fingerprint(cls, folder: pathlib.Path) -> str:
-    return idx.fingerprint(folder)
+    return fingerprint_files(idx.source_files(folder))
 
   @classmethod
   def read_source(

@@ -46,3 +46,9 @@ def count_in_balls(points: Array, centres: Array, sq_radii: Array,
 def nearest_sq_distance(points: Array, others: Array,
                         batch_size: int = BATCH_SIZE) -> Array:
   return _rowwise(jnp.min, points, others, batch_size)
+
+
+def nearest_index(points: Array, others: Array,
+                  batch_size: int = BATCH_SIZE) -> Array:
+  """For each point, the index of its nearest neighbour among `others`."""
+  return _rowwise(jnp.argmin, points, others, batch_size)
