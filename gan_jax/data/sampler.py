@@ -4,12 +4,14 @@ MNIST-sized datasets fit in accelerator memory as uint8, so the input
 pipeline is a gather inside the jitted step: no host work, no transfers, no
 prefetch threads. Batches follow epoch-wise random permutations (every image
 once per epoch, remainder dropped), and the permutation of epoch e is a pure
-function of (seed, e), so a resumed run sees exactly the same batches.
+function of (seed, e), so a resumed run sees exactly the same batches. Only
+the step's own slice of the permutation is computed (see shuffle.py).
 """
 import jax
 import jax.numpy as jnp
 
 from gan_jax import rng
+from gan_jax.data.shuffle import permuted_index
 
 
 def steps_per_epoch(num_examples: int, examples_per_step: int) -> int:
@@ -29,9 +31,9 @@ def sample_real(dataset: jax.Array, base_key: jax.Array, step: jax.Array,
   per_step = num_batches * batch_size
   per_epoch = steps_per_epoch(dataset.shape[0], per_step)
   epoch, position = step // per_epoch, step % per_epoch
-  order = jax.random.permutation(
-      rng.key_for(base_key, rng.Stream.DATA, epoch), dataset.shape[0])
-  index = jax.lax.dynamic_slice_in_dim(order, position * per_step, per_step)
+  positions = position * per_step + jnp.arange(per_step)
+  index = permuted_index(rng.key_for(base_key, rng.Stream.DATA, epoch),
+                         positions, dataset.shape[0])
   batch = jnp.take(dataset, index, axis=0)
   batch = batch.reshape(num_batches, batch_size, *dataset.shape[1:])
   return to_unit_range(batch, value_range)
