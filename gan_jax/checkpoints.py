@@ -57,7 +57,11 @@ class Checkpoints:
                async_save: bool = True, read_only: bool = False):
     """`read_only` is for tools that sample from a run (possibly a live one):
     they neither save, clean up, nor move corrupt checkpoints aside."""
+    # Orbax's asynchronous save rejects relative paths (only on the save
+    # after the first, as it happens), so anchor a local one to the cwd now.
     self.directory = epath.Path(directory)
+    if not self.directory.is_absolute():
+      self.directory = self.directory.absolute()
     self.quarantine = self.directory.parent / 'corrupt_checkpoints'
     self._read_only = read_only
     self._options = ocp.CheckpointManagerOptions(

@@ -29,3 +29,16 @@ def test_resume_is_bit_identical(tmp_path):
   steps = [int(line.split(',')[0].split(':')[1]) for line in
            (tmp_path / 'resumed' / 'metrics.jsonl').read_text().splitlines()]
   assert steps == list(range(2, 13, 2)) + [13] + list(range(14, 25, 2))
+
+
+def test_relative_workdir_survives_several_saves(tmp_path, monkeypatch):
+  """Orbax wants absolute paths: a relative --workdir used to fail at the
+  second asynchronous save (found by the 2014 reproduction run)."""
+  monkeypatch.chdir(tmp_path)
+  config = _config(6)
+  config.train.checkpoint_every = 2
+  train.train_and_evaluate(config, 'runs/relative')
+  steps = sorted(int(p.name) for p in
+                 (tmp_path / 'runs/relative/checkpoints').iterdir()
+                 if p.name.isdigit())
+  assert steps[-1] == 6
