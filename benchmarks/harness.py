@@ -1,0 +1,74 @@
+"""What every speed benchmark needs: the training loop's own compiled step.
+
+The step is `train.compile_train_step` (explicit shardings, donated state),
+fed by the real on-device sampler, so a benchmark times what training runs.
+"""
+import functools
+import os
+import pathlib
+import platform
+import time
+from typing import Any, NamedTuple
+
+import jax
+import ml_collections
+
+from gan_jax import configs, parallel, population, train
+from gan_jax.train_step import Gan
+from gan_jax.train_state import create_train_state
+
+EXPERIMENTS = pathlib.Path(__file__).resolve().parents[1] / 'experiments'
+
+
+class Prepared(NamedTuple):
+  gan: Gan
+  step: Any          # jitted (state, dataset) -> (state, metrics)
+  state: Any
+  dataset: jax.Array
+  images: Any        # the host copy, uint8 [N, H, W, C]
+  compile_s: float   # lowering + XLA compilation
+  flops: float       # per step, from XLA's cost analysis
+
+
+def experiment(name: str, arg: str | None = None) -> ml_collections.ConfigDict:
+  spec = str(EXPERIMENTS / f'{name}.py') + (f':{arg}' if arg else '')
+  return configs.load_experiment(spec)
+
+
+def prepare(config: ml_collections.ConfigDict, images=None) -> Prepared:
+  """Builds, compiles and cost-analyses the step for `config`."""
+  mesh = parallel.make_mesh()
+  images = train.load_training_images(config) if images is None else images
+  gan = train.build_gan(config, images.shape[1:], len(images))
+  members = config.population
+  init = population.make_init(functools.partial(
+      create_train_state, gan.models, gan.g_tx, gan.d_tx, images.shape[1:]),
+                              config)
+  state = jax.jit(init, out_shardings=parallel.state_sharding(
+      mesh, members))()
+  step = train.compile_train_step(gan, config.train.batch_size, mesh, members)
+  dataset = train.put_dataset(images, mesh)
+  start = time.perf_counter()
+  compiled = step.lower(state, dataset).compile()
+  compile_s = time.perf_counter() - start
+  cost = compiled.cost_analysis()
+  cost = cost[0] if isinstance(cost, list) else cost
+  return Prepared(gan, compiled, state, dataset, images, compile_s,
+                  float(cost.get('flops', 0.0)))
+
+
+def run_steps(prepared: Prepared, state, steps: int):
+  """(state, seconds) for `steps` updates, waiting for the last to finish."""
+  start = time.perf_counter()
+  for _ in range(steps):
+    state, metrics = prepared.step(state, prepared.dataset)
+  jax.block_until_ready((state, metrics))
+  return state, time.perf_counter() - start
+
+
+def machine() -> dict:
+  return {'devices': [str(d) for d in jax.devices()],
+          'device_kind': jax.devices()[0].device_kind,
+          'cpu': platform.processor() or platform.machine(),
+          'cpu_count': os.cpu_count(), 'jax': jax.__version__,
+          'date': time.strftime('%Y-%m-%d')}

@@ -1,0 +1,62 @@
+"""Throughput of P GANs as one population against P runs one after another.
+
+  python benchmarks/population_speed.py [--members=8] [--pairs=3] [--steps=3]
+      [--experiments=dcgan,gan_mnist]
+
+P sequential runs train at the rate of one run, so the comparison is the
+population's images/s (P members x batch per step) against one lone run's,
+timed alternately (A B A B) after compilation. Prints one JSON object.
+"""
+import json
+import statistics
+
+from absl import app, flags
+
+import harness
+
+_MEMBERS = flags.DEFINE_integer('members', 8, 'Population size P.')
+_PAIRS = flags.DEFINE_integer('pairs', 3, 'Timed A/B pairs.')
+_STEPS = flags.DEFINE_integer('steps', 3, 'Population steps per timed run.')
+_EXPERIMENTS = flags.DEFINE_list('experiments', ['dcgan', 'gan_mnist'],
+                                 'experiments/*.py names.')
+
+
+def compare(name: str) -> dict:
+  lone_config = harness.experiment(name)
+  population_config = harness.experiment(name)
+  population_config.population = _MEMBERS.value
+  lone = harness.prepare(lone_config)
+  population = harness.prepare(population_config, images=lone.images)
+  batch = lone_config.train.batch_size
+  lone_state, _ = harness.run_steps(lone, lone.state, 2)
+  population_state, _ = harness.run_steps(population, population.state, 2)
+  ratios, lone_rates, population_rates = [], [], []
+  for _ in range(_PAIRS.value):
+    # The same number of member-updates on each side.
+    lone_state, lone_s = harness.run_steps(lone, lone_state,
+                                           _MEMBERS.value * _STEPS.value)
+    population_state, population_s = harness.run_steps(
+        population, population_state, _STEPS.value)
+    lone_rates.append(batch * _MEMBERS.value * _STEPS.value / lone_s)
+    population_rates.append(batch * _MEMBERS.value * _STEPS.value
+                            / population_s)
+    ratios.append(lone_s / population_s)
+  return {'batch_size_per_member': batch,
+          'sequential_images_per_s': round(statistics.median(lone_rates), 1),
+          'population_images_per_s': round(statistics.median(population_rates), 1),
+          'ratio_population_vs_sequential': round(statistics.median(ratios), 3),
+          'population_compile_s': round(population.compile_s, 2),
+          'lone_compile_s': round(lone.compile_s, 2)}
+
+
+def main(argv):
+  del argv
+  result = {**harness.machine(), 'members': _MEMBERS.value,
+            'pairs': _PAIRS.value}
+  for name in _EXPERIMENTS.value:
+    result[name] = compare(name)
+  print(json.dumps(result, indent=1))
+
+
+if __name__ == '__main__':
+  app.run(main)

@@ -1,0 +1,133 @@
+"""gan_jax against the PyTorch reference DCGAN, A B A B, in one process.
+
+  pip install -e ".[bench]"      # torch, CPU build; never a gan_jax dependency
+  python benchmarks/throughput.py [--batch_sizes=64,256,1024] [--pairs=5]
+      [--steps=5] [--torch_compile]
+
+Per batch size it first checks that the two implementations compute the same
+function (gan_jax's initial weights ported into the torch modules, both nets
+run in training mode on the same inputs), then warms both up and times them
+alternately, so that load from anything else on the machine hits both sides
+alike. The ratio is the median over pairs of gan_jax images/s divided by the
+reference's. FLOPs per step come from XLA's cost analysis of the compiled
+step; the peak is the best float32 matrix-multiply rate measured on this
+machine in the same run (the practical ceiling: no published figure for a
+virtual CPU). Prints one JSON object.
+"""
+import json
+import statistics
+import time
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from absl import app, flags
+
+import harness
+import torch
+import torch_reference
+from gan_jax.data.sampler import to_unit_range
+from gan_jax.train_step import apply_model
+
+_BATCHES = flags.DEFINE_list('batch_sizes', ['64', '256', '1024'], 'Batch sizes.')
+_PAIRS = flags.DEFINE_integer('pairs', 5, 'Timed A/B pairs per batch size.')
+_STEPS = flags.DEFINE_integer('steps', 5, 'Steps per timed run.')
+_COMPILE = flags.DEFINE_bool('torch_compile', False,
+                             'Also time torch.compile of both networks.')
+
+
+def gemm_peak_flops(n: int = 2048, reps: int = 10) -> float:
+  matmul = jax.jit(lambda a, b: a @ b)
+  a = jnp.ones((n, n), jnp.float32)
+  matmul(a, a).block_until_ready()
+  best = float('inf')
+  for _ in range(reps):
+    start = time.perf_counter()
+    matmul(a, a).block_until_ready()
+    best = min(best, time.perf_counter() - start)
+  return 2 * n ** 3 / best
+
+
+def max_output_difference(prepared: harness.Prepared,
+                          ref: torch_reference.Reference) -> dict:
+  """Both sides' G and D outputs, training mode, on the same inputs."""
+  state = prepared.state
+  torch_reference.port_weights(ref, state.g_params, state.d_params,
+                               state.g_stats, state.d_stats)
+  models = prepared.gan.models
+  z = np.random.default_rng(0).normal(size=(16, models.z_dim)).astype('f4')
+  real = np.asarray(to_unit_range(prepared.images[:16], models.value_range))
+  ours_g, _ = apply_model(models.generator, state.g_params, state.g_stats, z,
+                          train=True, key=jax.random.key(0))
+  ours_d, _ = apply_model(models.discriminator, state.d_params, state.d_stats,
+                          real, train=True, key=jax.random.key(0))
+  with torch.no_grad():
+    ref.g.train(), ref.d.train()
+    theirs_g = ref.g(torch.from_numpy(z)).permute(0, 2, 3, 1).numpy()
+    theirs_d = ref.d(torch.from_numpy(real).permute(0, 3, 1, 2)).numpy()
+  return {'generator': float(np.max(np.abs(np.asarray(ours_g) - theirs_g))),
+          'discriminator': float(np.max(np.abs(np.asarray(ours_d) - theirs_d)))}
+
+
+def time_reference(ref: torch_reference.Reference, steps: int) -> float:
+  start = time.perf_counter()
+  for _ in range(steps):
+    ref.step()
+  return time.perf_counter() - start
+
+
+def compare(batch_size: int, peak: float) -> dict:
+  config = harness.experiment('dcgan')
+  config.train.batch_size = batch_size
+  config.train.ema_decay = 0.0  # the reference keeps no EMA
+  prepared = harness.prepare(config)
+  refs = {'eager': torch_reference.Reference(
+      prepared.images, batch_size)}
+  if _COMPILE.value:
+    refs['compiled'] = torch_reference.Reference(
+        prepared.images, batch_size, compile_models=True)
+  difference = max_output_difference(prepared, refs['eager'])
+  state, _ = harness.run_steps(prepared, prepared.state, 2)
+  compile_s = {}
+  for name, ref in refs.items():
+    start = time.perf_counter()
+    time_reference(ref, 2)
+    compile_s[name] = round(time.perf_counter() - start, 2)
+  ours, theirs = [], {name: [] for name in refs}
+  for _ in range(_PAIRS.value):
+    state, seconds = harness.run_steps(prepared, state, _STEPS.value)
+    ours.append(batch_size * _STEPS.value / seconds)
+    for name, ref in refs.items():
+      theirs[name].append(batch_size * _STEPS.value
+                          / time_reference(ref, _STEPS.value))
+  images_per_s = statistics.median(ours)
+  flops_per_s = prepared.flops * images_per_s / batch_size
+  return {
+      'batch_size': batch_size,
+      'max_abs_output_difference': difference,
+      'gan_jax_images_per_s': round(images_per_s, 1),
+      **{f'torch_{name}_images_per_s': round(statistics.median(v), 1)
+         for name, v in theirs.items()},
+      **{f'ratio_vs_torch_{name}': round(statistics.median(
+          a / b for a, b in zip(ours, v)), 3) for name, v in theirs.items()},
+      'gan_jax_compile_s': round(prepared.compile_s, 2),
+      'torch_first_two_steps_s': compile_s,
+      'step_gflops': round(prepared.flops / 1e9, 2),
+      'achieved_gflops_per_s': round(flops_per_s / 1e9, 1),
+      'fraction_of_peak': round(flops_per_s / peak, 3),
+  }
+
+
+def main(argv):
+  del argv
+  peak = gemm_peak_flops()
+  result = {**harness.machine(), 'torch': torch.__version__,
+            'torch_threads': torch.get_num_threads(),
+            'peak_gemm_gflops_per_s': round(peak / 1e9, 1),
+            'pairs': _PAIRS.value, 'steps_per_run': _STEPS.value,
+            'results': [compare(int(b), peak) for b in _BATCHES.value]}
+  print(json.dumps(result, indent=1))
+
+
+if __name__ == '__main__':
+  app.run(main)
