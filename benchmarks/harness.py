@@ -71,4 +71,6 @@ def machine() -> dict:
           'device_kind': jax.devices()[0].device_kind,
           'cpu': platform.processor() or platform.machine(),
           'cpu_count': os.cpu_count(), 'jax': jax.__version__,
-          'date': time.strftime('%Y-%m-%d')}
+          'date': time.strftime('%Y-%m-%d'),
+          # Other work on the machine slows every figure; this says how much.
+          'load_average_1min': round(os.getloadavg()[0], 2)}
