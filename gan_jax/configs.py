@@ -42,7 +42,7 @@ def base_config() -> ml_collections.ConfigDict:
   c.train.batch_size = 128                    # global, over all devices
   c.train.d_steps = 1                         # k: D updates per G update
   c.train.update_scheme = 'alternating'       # 'alternating' | 'simultaneous'
-  c.train.ema_decay = 0.0                     # generator EMA; 0 = off
+  c.train.ema_decay = 0.0                     # G EMA decay, ramped up as min(d, (1+t)/(10+t)); 0 = off
   c.train.log_every = 100
   c.train.checkpoint_every = 1000
   c.train.sample_every = 1000

@@ -53,8 +53,19 @@ class Gan(NamedTuple):
   d_tx: optax.GradientTransformation
   d_steps: int = 1           # k: D updates per G update
   simultaneous: bool = False
-  ema_decay: float = 0.0     # 0 keeps g_ema equal to g_params
+  ema_decay: float = 0.0     # final EMA decay; 0 keeps g_ema equal to g_params
   skip_nonfinite: bool = False  # drop an update whose loss/grads are NaN/Inf
+
+
+def ema_decay(decay: float, step: Array) -> Array:
+  """The EMA's decay at `step`: `decay`, ramped up over the first updates.
+
+  A constant 0.999 would keep 37% of the random initial weights in the
+  average after 1,000 steps, so early samples and evaluations would show a
+  half-initial generator. TensorFlow's ExponentialMovingAverage rule,
+  min(decay, (1 + t) / (10 + t)), lets the average follow early training.
+  """
+  return jnp.minimum(decay, (1.0 + step) / (10.0 + step))
 
 
 def apply_model(module: nn.Module, params, stats, x: Array, *, train: bool,
@@ -139,8 +150,9 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
     updates, g_opt = gan.g_tx.update(g_grads, state.g_opt_state,
                                      state.g_params)
     g_params = optax.apply_updates(state.g_params, updates)
-    g_ema = optax.incremental_update(g_params, state.g_ema,
-                                     step_size=1.0 - gan.ema_decay)
+    g_ema = optax.incremental_update(
+        g_params, state.g_ema, step_size=1.0 - ema_decay(gan.ema_decay,
+                                                         state.step))
     d_finite = metrics.pop('d_finite') & earlier_d_finite
     mask = nonfinite_mask(d_loss=jnp.isfinite(metrics['d_loss']),
                           g_loss=jnp.isfinite(g_loss), d_grads=d_finite,

@@ -10,6 +10,7 @@ from gan_jax.losses import LOSSES
 from gan_jax.models import MODELS
 from gan_jax.train import build_gan, make_dataset_step
 from gan_jax.train_state import create_train_state
+from gan_jax.train_step import ema_decay
 from tiny import tiny_config
 
 IMAGES = np.random.RandomState(0).randint(0, 256, (64, 28, 28, 1), np.uint8)
@@ -69,3 +70,19 @@ def test_simultaneous_generator_update_ignores_this_steps_d_update():
                                     'simultaneous', **base))
   jax.tree.map(np.testing.assert_array_equal, alt.d_params, sim.d_params)
   assert any(_changed(alt.g_params, sim.g_params))
+
+
+def test_ema_ramps_up_from_the_first_step():
+  """Step 0 uses decay min(0.999, 1/10): the EMA is 90% the new weights."""
+  before, after, _ = _one_step(tiny_config('dcgan', train__ema_decay=0.999))
+  expected = jax.tree.map(lambda new, old: 0.9 * new + 0.1 * old,
+                          after.g_params, before.g_ema)
+  jax.tree.map(lambda a, b: np.testing.assert_allclose(a, b, rtol=1e-6,
+                                                       atol=1e-7),
+               after.g_ema, expected)
+
+
+def test_ema_decay_reaches_its_configured_value():
+  assert float(ema_decay(0.999, jax.numpy.asarray(100_000))) == \
+      pytest.approx(0.999)
+  assert float(ema_decay(0.0, jax.numpy.asarray(5))) == 0.0
