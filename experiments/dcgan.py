@@ -5,16 +5,17 @@ LeakyReLU(0.2) in D, tanh output with data scaled to [-1, 1], the
 non-saturating G loss.
 
   python -m gan_jax.main --config=experiments/dcgan.py --workdir=/tmp/dcgan
-  python -m gan_jax.main --config=experiments/dcgan.py:data=fashion_mnist,width=32 ...
+  python -m gan_jax.main --config=experiments/dcgan.py:data=fashion_mnist,width=32,steps=5000 ...
 """
 from gan_jax import configs
 
 
 def get_config(arg=None):
-  arg = configs.parse_arg(arg, data='mnist', width=64)
+  arg = configs.parse_arg(arg, data='mnist', width=64, steps=10_000)
   config = configs.base_config()
   config.data.name = arg.data
   config.model.name = 'dcgan'
   config.model.width = arg.width
   config.train.ema_decay = 0.999
+  config.train.num_steps = arg.steps
   return config
