@@ -18,9 +18,11 @@ hidden layers, a single stage, zero biases and no norm limit, so we keep the
 first stage's widths, Gaussian noise -> ReLU 8000 -> ReLU 8000 -> sigmoid
 2304 (83M parameters), trained for all 72 epochs in one go.
 
-The paper's evaluation is per fold (not run here): for f in 0..4, the Parzen
-width is chosen on the split `fold{f}_valid` and the log-likelihood measured
-on `fold{f}_test`; it reports the mean and standard error over the folds.
+Evaluation follows the paper, per fold: for f in 0..4 the Parzen width is
+chosen on the split `fold{f}_valid` and the log-likelihood measured on
+`fold{f}_test`; the result is the mean and standard error over the folds
+(`python -m gan_jax.evaluate --workdir=/tmp/tfd`; parzen is the only metric,
+as there is no TFD classifier). Not run here: we have no copy of TFD.
 
   python -m gan_jax.main --config=experiments/gan_tfd.py --workdir=/tmp/tfd \
       --config.data.dir=/folder/with/TFD_48x48.mat
@@ -47,4 +49,5 @@ def get_config(arg=None):
   config.data.split = ('unlabelled' if arg.fold < 0
                        else f'fold{arg.fold}_train')
   config.train.num_steps = arg.epochs * _UPDATES_PER_EPOCH
+  config.eval.metrics = 'parzen'
   return config

@@ -12,8 +12,9 @@ from gan_jax import cli, evaluation, saved_run
 
 _WORKDIR = flags.DEFINE_string('workdir', None, 'A training workdir.')
 _MEMBER = flags.DEFINE_integer('member', 0, 'Population member to use.')
-_METRICS = flags.DEFINE_string('metrics', 'fid,kid,is,pr,dc,parzen',
-                               'Comma-separated metric names.')
+_METRICS = flags.DEFINE_string(
+    'metrics', None, 'Comma-separated metric names; default: every metric '
+    "that applies to the run's dataset (TFD: parzen).")
 _NUM = flags.DEFINE_integer('num_samples', 10_000, 'Generated images.',
                             lower_bound=1)
 _SEED = flags.DEFINE_integer('seed', 0, 'Seed for the latent vectors.')
@@ -22,8 +23,9 @@ flags.mark_flags_as_required(['workdir'])
 
 def main(argv: list[str]) -> None:
   cli.no_positional_args(argv)
-  names = evaluation.parse_metrics(_METRICS.value)
   run = saved_run.load_run(_WORKDIR.value, _MEMBER.value)
+  names = evaluation.parse_metrics(
+      _METRICS.value or evaluation.default_metrics(run.config.data.name))
   fake = saved_run.generate(run, saved_run.noise(run, _NUM.value, _SEED.value))
   record = evaluation.evaluate_samples(fake, run.config, run.step, names,
                                        run.workdir)

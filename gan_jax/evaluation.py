@@ -29,14 +29,23 @@ def parse_metrics(spec: str | Sequence[str]) -> list[str]:
   return names
 
 
+def default_metrics(dataset: str) -> list[str]:
+  """Every metric that applies: TFD has no classifier, so Parzen alone."""
+  from gan_jax import metrics  # pylint: disable=g-import-not-at-top
+  return ['parzen'] if dataset == 'tfd' else list(metrics.METRICS)
+
+
 def evaluate_samples(fake: np.ndarray, config: ml_collections.ConfigDict,
                      step: int, metric_names: Sequence[str],
                      workdir: epath.Path | None = None) -> dict[str, Any]:
   """Scores uint8 images against the run's dataset; records the result."""
   from gan_jax import metrics  # pylint: disable=g-import-not-at-top
-  values = metrics.evaluate_images(
-      fake, config.data.name, metric_names, data_dir=config.data.dir,
-      tfds_dir=config.data.tfds_dir)
+  if config.data.name == 'tfd':
+    values = _tfd_parzen(fake, metric_names, config)
+  else:
+    values = metrics.evaluate_images(
+        fake, config.data.name, metric_names, data_dir=config.data.dir,
+        tfds_dir=config.data.tfds_dir)
   record = {'step': int(step), 'num_samples': int(len(fake)),
             **{k: float(v) for k, v in values.items()}}
   if workdir is not None and jax.process_index() == 0:
@@ -44,3 +53,23 @@ def evaluate_samples(fake: np.ndarray, config: ml_collections.ConfigDict,
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, indent=1) + '\n')
   return record
+
+
+def _tfd_parzen(fake: np.ndarray, metric_names: Sequence[str],
+                config: ml_collections.ConfigDict) -> dict[str, float]:
+  """TFD has no evaluation classifier; the paper scores it fold by fold."""
+  from gan_jax import data  # pylint: disable=g-import-not-at-top
+  from gan_jax.data import tfd  # pylint: disable=g-import-not-at-top
+  from gan_jax.metrics.parzen import parzen_over_folds  # pylint: disable=g-import-not-at-top
+  if list(metric_names) != ['parzen']:
+    raise ConfigError(f'TFD has no evaluation classifier, so only the Parzen '
+                      f'estimate applies; got metrics {",".join(metric_names)}'
+                      f': use --metrics=parzen (or config.eval.metrics=parzen)')
+  unit = lambda x: np.asarray(x, np.float32).reshape(len(x), -1) / 255.0
+  load = lambda split: unit(data.load_split(
+      'tfd', split, config.data.dir, config.data.tfds_dir)[0])
+  folds = [(load(f'fold{f}_valid'), load(f'fold{f}_test'))
+           for f in range(tfd.NUM_FOLDS)]
+  mean, se, sigmas = parzen_over_folds(unit(fake), folds)
+  return {'parzen_ll': mean, 'parzen_se': se,
+          **{f'parzen_sigma_fold{f}': s for f, s in enumerate(sigmas)}}

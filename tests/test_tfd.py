@@ -14,8 +14,10 @@ import numpy as np
 import optax
 import pytest
 from scipy import io as scipy_io
+from scipy import special
 
 from gan_jax import data
+from gan_jax import evaluation
 from gan_jax.data import tfd
 from gan_jax.errors import ConfigError
 from gan_jax.errors import DataError
@@ -311,3 +313,37 @@ def test_gan_tfd_generates_and_scores_48x48():
   fake, logits = generate_and_score()
   assert fake.shape == (3, 48, 48, 1) and logits.shape == (3,)
   assert 0 <= fake.min() and fake.max() <= 1
+
+
+def test_parzen_is_scored_fold_by_fold(source, tfds_dir):
+  """The paper's TFD protocol, against a direct NumPy computation."""
+  folder, arrays = source
+  config = tiny.load_experiment('gan_tfd.py')
+  config.data.dir, config.data.tfds_dir = str(folder), tfds_dir
+  fake = np.random.default_rng(1).integers(0, 256, (30, 48, 48, 1), np.uint8)
+  record = evaluation.evaluate_samples(fake, config, 7, ['parzen'])
+
+  centres = fake.reshape(30, -1) / 255.0
+  def log_p(x, sigma):  # [N] log-density of x under the kernel density
+    sq = ((x[:, None, :] - centres[None]) ** 2).sum(-1)
+    return (special.logsumexp(-sq / (2 * sigma ** 2), axis=1) - np.log(30)
+            - x.shape[1] / 2 * np.log(2 * np.pi * sigma ** 2))
+  means = []
+  for fold in range(tfd.NUM_FOLDS):
+    rows = lambda code: arrays['images'][arrays['folds'][:, fold] == code]
+    valid = rows(2).reshape(-1, 48 * 48) / 255.0
+    test = rows(3).reshape(-1, 48 * 48) / 255.0
+    sigma = max(np.logspace(-1, 0, 10), key=lambda s: log_p(valid, s).mean())
+    assert record[f'parzen_sigma_fold{fold}'] == pytest.approx(sigma)
+    means.append(log_p(test, sigma).mean())
+  assert record['parzen_ll'] == pytest.approx(np.mean(means), rel=1e-4)
+  assert record['parzen_se'] == pytest.approx(
+      np.std(means, ddof=1) / np.sqrt(5), rel=1e-3)
+
+
+def test_classifier_metrics_on_tfd_are_refused(source, tfds_dir):
+  config = tiny.load_experiment('gan_tfd.py')
+  fake = np.zeros((30, 48, 48, 1), np.uint8)
+  with pytest.raises(ConfigError) as error:
+    evaluation.evaluate_samples(fake, config, 0, ['fid', 'parzen'])
+  _assert_one_line(error, 'parzen', 'fid')
