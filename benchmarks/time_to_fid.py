@@ -1,7 +1,8 @@
 """Wall-clock time until DCGAN on MNIST first reaches a classifier-FID.
 
   python benchmarks/time_to_fid.py [--threshold=7.67] [--eval_every=100]
-      [--max_steps=3000] [--num_samples=10000] [--config=dcgan[:ARG]]
+      [--max_steps=3000] [--max_seconds=600] [--num_samples=10000]
+      [--config=dcgan[:ARG]]
 
 The default threshold is 3x the real-data floor of our MNIST classifier-FID
 (2.556: training images 0-9,999 against the test set, from
@@ -28,6 +29,8 @@ _THRESHOLD = flags.DEFINE_float('threshold', 3 * MNIST_FID_FLOOR,
                                 'Stop at the first FID below this.')
 _EVERY = flags.DEFINE_integer('eval_every', 100, 'Steps between evaluations.')
 _MAX = flags.DEFINE_integer('max_steps', 3000, 'Give up after this many.')
+_BUDGET = flags.DEFINE_float('max_seconds', 600.0,
+                             'Give up after this much wall-clock time.')
 _NUM = flags.DEFINE_integer('num_samples', 10_000, 'Images per evaluation.')
 _CONFIG = flags.DEFINE_string('config', 'dcgan', 'experiments/NAME[:ARG].')
 
@@ -57,6 +60,8 @@ def main(argv):
     if fid < _THRESHOLD.value:
       reached = trajectory[-1]
       break
+    if time.perf_counter() - start > _BUDGET.value:
+      break
   print(json.dumps({
       **harness.machine(), 'config': _CONFIG.value,
       'batch_size': config.train.batch_size,
@@ -66,6 +71,8 @@ def main(argv):
       'reached': reached is not None,
       'seconds_to_threshold': reached and reached['wall_s'],
       'steps_to_threshold': reached and reached['step'],
+      'best': min(trajectory, key=lambda t: t['fid']),
+      'budget_s': _BUDGET.value,
       'setup_s': round(setup_s, 1), 'train_s': round(train_s, 1),
       'eval_s': round(eval_s, 1), 'trajectory': trajectory}, indent=1))
 
