@@ -39,6 +39,7 @@ def check_config(config: ml_collections.ConfigDict) -> None:
   _at_least(config, 'population', 1)
   _at_least(config, 'eval.num_samples', 1)
   _at_least(config, 'model.z_dim', 1)
+  _at_least(config, 'loss.clip', 0)
   if not 0.0 <= config.train.ema_decay < 1.0:
     raise ConfigError(
         f'config.train.ema_decay={config.train.ema_decay} must be in [0, 1)')

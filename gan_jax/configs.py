@@ -31,7 +31,10 @@ def base_config() -> ml_collections.ConfigDict:
   c.model.z_dist = 'normal'                   # 'normal' | 'uniform'
 
   c.loss = ml_collections.ConfigDict()
-  c.loss.name = 'non_saturating'              # 'non_saturating' | 'minimax'
+  # 'non_saturating' | 'minimax' | 'wasserstein' | 'hinge' | 'least_squares'
+  # | 'relativistic' | 'relativistic_average' | 'absolute_error'
+  c.loss.name = 'non_saturating'
+  c.loss.clip = 0.0                           # WGAN weight clipping c; 0 = off
 
   c.optim = ml_collections.ConfigDict()
   c.optim.g = adam(2e-4, b1=0.5)

@@ -48,7 +48,8 @@ def build_gan(config: ml_collections.ConfigDict,
       d_steps=config.train.d_steps,
       simultaneous=config.train.update_scheme == 'simultaneous',
       ema_decay=config.train.ema_decay,
-      skip_nonfinite=config.train.on_nonfinite == 'skip')
+      skip_nonfinite=config.train.on_nonfinite == 'skip',
+      d_clip=config.loss.clip)
 
 
 def make_dataset_step(gan: Gan, batch_size: int,

@@ -55,6 +55,7 @@ class Gan(NamedTuple):
   simultaneous: bool = False
   ema_decay: float = 0.0     # final EMA decay; 0 keeps g_ema equal to g_params
   skip_nonfinite: bool = False  # drop an update whose loss/grads are NaN/Inf
+  d_clip: float = 0.0        # > 0: clip every D weight to [-c, c] after updates
 
 
 def ema_decay(decay: float, step: Array) -> Array:
@@ -102,7 +103,11 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
                'd_real': jnp.mean(jax.nn.sigmoid(real_logits)),
                'd_fake': jnp.mean(jax.nn.sigmoid(fake_logits)),
                'd_finite': jnp.isfinite(loss) & _all_finite(grads)}
-    return optax.apply_updates(d_params, updates), d_stats, d_opt, metrics
+    d_params = optax.apply_updates(d_params, updates)
+    if gan.d_clip:  # WGAN's weight clipping (Arjovsky et al. 2017)
+      d_params = jax.tree.map(lambda p: jnp.clip(p, -gan.d_clip, gan.d_clip),
+                              d_params)
+    return d_params, d_stats, d_opt, metrics
 
   def step(state: TrainState, real: Array) -> tuple[TrainState, Metrics]:
     k, batch = real.shape[:2]
@@ -142,7 +147,12 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
     def g_loss_fn(fake):
       logits, stats = apply_model(discriminator, critic, d_stats, fake,
                                   train=True, key=critic_key)
-      return gan.loss.g_loss(logits), stats
+      real_logits = None
+      if gan.loss.g_uses_real:  # a constant for G: no gradient flows into x
+        real_logits, stats = apply_model(discriminator, critic, stats,
+                                         real[-1], train=True,
+                                         key=jax.random.fold_in(critic_key, 1))
+      return gan.loss.g_loss(real_logits, logits), stats
 
     (g_loss, d_stats), fake_grad = jax.value_and_grad(
         g_loss_fn, has_aux=True)(fake)
