@@ -1,7 +1,7 @@
 """Throughput of P GANs as one population against P runs one after another.
 
   python benchmarks/population_speed.py [--members=8] [--pairs=3] [--steps=3]
-      [--experiments=dcgan,gan_mnist] [--chunk=0]
+      [--experiments=dcgan,gan_mnist]
 
 P sequential runs train at the rate of one run, so the comparison is the
 population's images/s (P members x batch per step) against one lone run's,
@@ -19,15 +19,12 @@ _PAIRS = flags.DEFINE_integer('pairs', 3, 'Timed A/B pairs.')
 _STEPS = flags.DEFINE_integer('steps', 3, 'Population steps per timed run.')
 _EXPERIMENTS = flags.DEFINE_list('experiments', ['dcgan', 'gan_mnist'],
                                  'experiments/*.py names.')
-_CHUNK = flags.DEFINE_integer('chunk', 0, 'config.population_chunk: members '
-                              'vectorised at once (0 = all).')
 
 
 def compare(name: str) -> dict:
   lone_config = harness.experiment(name)
   population_config = harness.experiment(name)
   population_config.population = _MEMBERS.value
-  population_config.population_chunk = _CHUNK.value
   lone = harness.prepare(lone_config)
   population = harness.prepare(population_config, images=lone.images)
   batch = lone_config.train.batch_size
@@ -55,7 +52,7 @@ def compare(name: str) -> dict:
 def main(argv):
   del argv
   result = {**harness.machine(), 'members': _MEMBERS.value,
-            'chunk': _CHUNK.value, 'pairs': _PAIRS.value}
+            'pairs': _PAIRS.value}
   for name in _EXPERIMENTS.value:
     result[name] = compare(name)
   print(json.dumps(result, indent=1))

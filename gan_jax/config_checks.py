@@ -37,7 +37,6 @@ def check_config(config: ml_collections.ConfigDict) -> None:
   _at_least(config, 'train.num_steps', 0)
   _at_least(config, 'eval.every', 0)
   _at_least(config, 'population', 1)
-  _at_least(config, 'population_chunk', 0)
   _at_least(config, 'eval.num_samples', 1)
   _at_least(config, 'model.z_dim', 1)
   _at_least(config, 'loss.clip', 0)
@@ -51,8 +50,7 @@ RESUMABLE_CHANGES = ('train.num_steps', 'train.log_every',
                      'train.checkpoint_every', 'train.sample_every',
                      'train.keep_checkpoints', 'train.num_samples',
                      'train.on_nonfinite', 'data.dir', 'data.tfds_dir',
-                     'eval.every', 'eval.metrics', 'eval.num_samples',
-                     'population_chunk')
+                     'eval.every', 'eval.metrics', 'eval.num_samples')
 
 
 def _flatten(tree: dict, prefix: str = '') -> dict:

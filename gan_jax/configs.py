@@ -18,7 +18,6 @@ def base_config() -> ml_collections.ConfigDict:
   c.seed = 0
   c.population = 1          # P > 1 trains P GANs (seeds seed..seed+P-1) at once
   c.population_lrs = ''     # optional 'lr0,lr1,...': member i's G and D Adam lr
-  c.population_chunk = 0    # members vectorised at once; 0 = all (see population.py)
 
   c.data = ml_collections.ConfigDict()
   c.data.name = 'mnist'                       # 'mnist' | 'fashion_mnist' | 'tfd'

@@ -68,22 +68,6 @@ def make_init(create: Callable[[int], TrainState],
   return init
 
 
-def over_members(step: Callable, chunk: int = 0) -> Callable:
-  """(state, dataset) -> (state, metrics) for every member of a population.
-
-  `chunk` members are vectorised at a time (0: all of them, one `vmap`), and
-  the chunks run one after another inside the same program (`lax.map`). On
-  accelerators vmapping everything is fastest; on a CPU, vmapped
-  convolutions become grouped convolutions that XLA:CPU runs far slower than
-  P ordinary ones, so convolutional populations there want `chunk=1`.
-  """
-  if chunk == 0:
-    return jax.vmap(step, in_axes=(0, None))
-  return lambda state, dataset: jax.lax.map(
-      lambda member_state: step(member_state, dataset), state,
-      batch_size=chunk)
-
-
 def member(tree, i: int):
   """Member i's slice of a stacked pytree."""
   return jax.tree.map(lambda x: x[i], tree)
