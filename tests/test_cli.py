@@ -48,7 +48,7 @@ def test_run_writes_checkpoint_samples_metrics_and_tensorboard(tmp_path):
      "unknown dataset 'cifar': choose one of mnist, fashion_mnist"),
     (['--config.model.name=resnet'],
      "unknown model 'resnet'; choose one of: dcgan, maxout_mlp"),
-    (['--config.loss.name=hinge'], "unknown loss 'hinge'; choose one of:"),
+    (['--config.loss.name=hinje'], "unknown loss 'hinje'; choose one of:"),
     (['--config.optim.g.name=lamb'], "unknown optimizer 'lamb'"),
     (['--config.train.update_scheme=both'],
      "unknown train.update_scheme 'both'; choose one of: alternating, "
