@@ -30,6 +30,13 @@ class Prepared(NamedTuple):
   flops: float       # per step, from XLA's cost analysis
 
 
+def experiments_flag():
+  """--experiments: the experiments/*.py names a benchmark times."""
+  from absl import flags  # pylint: disable=g-import-not-at-top
+  return flags.DEFINE_list('experiments', ['dcgan', 'gan_mnist'],
+                           'experiments/*.py names.')
+
+
 def experiment(name: str, arg: str | None = None) -> ml_collections.ConfigDict:
   spec = str(EXPERIMENTS / f'{name}.py') + (f':{arg}' if arg else '')
   return configs.load_experiment(spec)

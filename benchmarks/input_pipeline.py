@@ -23,8 +23,7 @@ from gan_jax.train_step import make_train_step
 
 _PAIRS = flags.DEFINE_integer('pairs', 5, 'Timed A/B pairs.')
 _STEPS = flags.DEFINE_integer('steps', 10, 'Steps per timed run.')
-_EXPERIMENTS = flags.DEFINE_list('experiments', ['dcgan', 'gan_mnist'],
-                                 'experiments/*.py names.')
+_EXPERIMENTS = harness.experiments_flag()
 
 
 def compare(name: str) -> dict:

@@ -17,8 +17,7 @@ import harness
 _MEMBERS = flags.DEFINE_integer('members', 8, 'Population size P.')
 _PAIRS = flags.DEFINE_integer('pairs', 3, 'Timed A/B pairs.')
 _STEPS = flags.DEFINE_integer('steps', 3, 'Population steps per timed run.')
-_EXPERIMENTS = flags.DEFINE_list('experiments', ['dcgan', 'gan_mnist'],
-                                 'experiments/*.py names.')
+_EXPERIMENTS = harness.experiments_flag()
 
 
 def compare(name: str) -> dict:

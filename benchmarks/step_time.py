@@ -13,8 +13,7 @@ from absl import app, flags
 import harness
 
 _STEPS = flags.DEFINE_integer('steps', 20, 'Timed steps per experiment.')
-_EXPERIMENTS = flags.DEFINE_list('experiments', ['dcgan', 'gan_mnist'],
-                                 'experiments/*.py names to time.')
+_EXPERIMENTS = harness.experiments_flag()
 
 
 def time_experiment(name: str) -> dict:
