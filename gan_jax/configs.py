@@ -100,6 +100,13 @@ def parse_arg(arg: str | None, **defaults):
   return out
 
 
+def as_flags(overrides: dict) -> list[str]:
+  """{'a.b': v} -> ['--config.a.b=v'], as gan_jax.main's flags spell them."""
+  def text(v):
+    return ','.join(map(str, v)) if isinstance(v, (tuple, list)) else str(v)
+  return [f'--config.{k}={text(v)}' for k, v in overrides.items()]
+
+
 def load_experiment(spec: str) -> ml_collections.ConfigDict:
   """'experiments/X.py[:ARG]' -> get_config(ARG), as --config=SPEC does."""
   path, _, arg = spec.partition(':')

@@ -14,6 +14,7 @@ import ml_collections
 import numpy as np
 from etils import epath
 
+from gan_jax import distributed
 from gan_jax.errors import ConfigError
 
 
@@ -48,7 +49,7 @@ def evaluate_samples(fake: np.ndarray, config: ml_collections.ConfigDict,
         tfds_dir=config.data.tfds_dir)
   record = {'step': int(step), 'num_samples': int(len(fake)),
             **{k: float(v) for k, v in values.items()}}
-  if workdir is not None and jax.process_index() == 0:
+  if workdir is not None and distributed.is_main_process():
     path = epath.Path(workdir) / 'eval' / f'step_{int(step):07d}.json'
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, indent=1) + '\n')

@@ -14,8 +14,8 @@ import ml_collections
 import numpy as np
 from etils import epath
 
-from gan_jax import (config_checks, data, evaluation, images, parallel,
-                     population, preemption, rng, workdir_lock)
+from gan_jax import (config_checks, data, distributed, evaluation, images,
+                     parallel, population, preemption, rng, workdir_lock)
 from gan_jax.checkpoints import Checkpoints, abstract_like
 from gan_jax.data.sampler import sample_real, steps_per_epoch
 from gan_jax.errors import Interrupted, NonFiniteError
@@ -107,7 +107,7 @@ def train_and_evaluate(config: ml_collections.ConfigDict,
   gan = build_gan(config, tuple(train_images.shape[1:]), len(train_images))
   # Every check has passed: only now is anything written to the workdir.
   workdir = epath.Path(workdir)
-  with workdir_lock.hold(workdir, lock=jax.process_index() == 0), \
+  with workdir_lock.hold(workdir, lock=distributed.is_main_process()), \
       preemption.stop_on_signals() as stop:
     return _train(config, workdir, gan, mesh, train_images, stop)
 
@@ -115,7 +115,7 @@ def train_and_evaluate(config: ml_collections.ConfigDict,
 def _train(config, workdir, gan, mesh, train_images, stop) -> TrainState:
   """The loop: the only code here with side effects."""
   image_shape = tuple(train_images.shape[1:])
-  is_main = jax.process_index() == 0
+  is_main = distributed.is_main_process()
   checkpoints = Checkpoints(workdir / 'checkpoints',
                             config.train.keep_checkpoints)
   replicated = parallel.replicated(mesh)
@@ -170,8 +170,10 @@ def _train(config, workdir, gan, mesh, train_images, stop) -> TrainState:
     state, metrics = train_step(state, dataset)
     pending.append(metrics)
     guard.watch(step, metrics['nonfinite'])
-    last, stopping = step == total, bool(stop)  # read the signal flag once
+    last = step == total
     log = step % every.log_every == 0 or last
+    # The signal flag is read once per step; hosts agree on it at log steps.
+    stopping = distributed.should_stop(bool(stop), sync_point=log)
     sample = step % every.sample_every == 0 or last
     save = step % every.checkpoint_every == 0 or last or stopping
     score = eval_every and (step % eval_every == 0 or last)

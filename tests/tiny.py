@@ -4,6 +4,7 @@ import pathlib
 import ml_collections
 
 from gan_jax import configs
+from gan_jax.configs import as_flags  # noqa: F401  (re-exported for tests)
 
 EXPERIMENTS = pathlib.Path(__file__).resolve().parents[1] / 'experiments'
 
@@ -40,10 +41,3 @@ def tiny_config(model: str = 'dcgan', **extra) -> ml_collections.ConfigDict:
   extra = {k.replace('__', '.'): v for k, v in extra.items()}
   return apply(load_experiment(MODEL_EXPERIMENT[model]),
                overrides_for(model, **extra))
-
-
-def as_flags(overrides: dict) -> list[str]:
-  """The same overrides as --config.a.b=v command-line flags."""
-  def text(v):
-    return ','.join(map(str, v)) if isinstance(v, tuple) else str(v)
-  return [f'--config.{k}={text(v)}' for k, v in overrides.items()]
