@@ -7,6 +7,7 @@ talks to the device only at log, sample and checkpoint steps.
 import functools
 import json
 import logging
+import signal
 from typing import Any
 
 import jax
@@ -206,7 +207,8 @@ def _train(config, workdir, gan, mesh, train_images, stop) -> TrainState:
       checkpoints.save(step, state, saved_config, data=data_info)
     if stopping:
       _close(checkpoints, writers)
-      raise Interrupted(stop.signum, step)
+      # On a host that got no signal itself, a peer was preempted: SIGTERM.
+      raise Interrupted(stop.signum or signal.SIGTERM, step)
 
   _close(checkpoints, writers)
   return state

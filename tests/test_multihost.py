@@ -7,6 +7,7 @@ one process dies, the other must stop with an error, not wait forever.
 """
 import os
 import pathlib
+import re
 import signal
 import subprocess
 import sys
@@ -63,43 +64,74 @@ def test_two_processes_of_four_devices_match_one_of_eight(tmp_path):
   assert int(np.asarray(a['.step'])) == 6
 
 
-def test_a_dead_process_stops_the_others_with_an_error(tmp_path):
-  workdir = tmp_path / 'run'
-  flags = as_flags(overrides_for('dcgan', **{
-      'train.num_steps': 100_000, 'train.checkpoint_every': 5,
-      'train.log_every': 5, 'train.sample_every': 100_000}))
-  logs = [open(tmp_path / f'p{i}.log', 'w') for i in range(2)]
-  port = subprocess.check_output(
-      [sys.executable, '-c', 'import socket; s = socket.socket(); '
-       's.bind(("localhost", 0)); print(s.getsockname()[1])'], text=True)
-  procs = [subprocess.Popen(
-      [sys.executable, '-m', 'gan_jax.main', '--config=experiments/dcgan.py',
-       f'--workdir={workdir}', *flags], cwd=ROOT, stdout=logs[i],
-      stderr=subprocess.STDOUT,
-      env=_env(2, GAN_JAX_COORDINATOR=f'localhost:{port.strip()}',
-               GAN_JAX_NUM_PROCESSES='2', GAN_JAX_PROCESS_ID=str(i),
-               GAN_JAX_HEARTBEAT_TIMEOUT='5')) for i in range(2)]
-  try:
+class _Pair:
+  """Two processes of one run on localhost, training until stopped."""
+
+  def __init__(self, tmp_path):
+    self.workdir = tmp_path / 'run'
+    flags = as_flags(overrides_for('dcgan', **{
+        'train.num_steps': 100_000, 'train.checkpoint_every': 5,
+        'train.log_every': 5, 'train.sample_every': 100_000}))
+    self.log_paths = [tmp_path / f'p{i}.log' for i in range(2)]
+    self._logs = [p.open('w') for p in self.log_paths]
+    port = subprocess.check_output(
+        [sys.executable, '-c', 'import socket; s = socket.socket(); '
+         's.bind(("localhost", 0)); print(s.getsockname()[1])'], text=True)
+    self.procs = [subprocess.Popen(
+        [sys.executable, '-m', 'gan_jax.main',
+         '--config=experiments/dcgan.py', f'--workdir={self.workdir}', *flags],
+        cwd=ROOT, stdout=self._logs[i], stderr=subprocess.STDOUT,
+        env=_env(2, GAN_JAX_COORDINATOR=f'localhost:{port.strip()}',
+                 GAN_JAX_NUM_PROCESSES='2', GAN_JAX_PROCESS_ID=str(i),
+                 GAN_JAX_HEARTBEAT_TIMEOUT='5')) for i in range(2)]
+
+  def wait_for_checkpoint(self, step: int) -> None:
     deadline = time.monotonic() + 240
-    while not (workdir / 'checkpoints' / '10').exists():
+    while not (self.workdir / 'checkpoints' / str(step)).exists():
       assert time.monotonic() < deadline, 'training never got going'
-      assert all(p.poll() is None for p in procs), 'a process died early'
+      assert all(p.poll() is None for p in self.procs), 'a process died early'
       time.sleep(0.5)
-    procs[1].send_signal(signal.SIGKILL)
+
+  def close(self) -> list[str]:
+    for p in self.procs:
+      p.kill()
+    for f in self._logs:
+      f.close()
+    return [p.read_text() for p in self.log_paths]
+
+
+def test_a_dead_process_stops_the_others_with_an_error(tmp_path):
+  pair = _Pair(tmp_path)
+  try:
+    pair.wait_for_checkpoint(10)
+    pair.procs[1].send_signal(signal.SIGKILL)
     killed_at = time.monotonic()
-    rc = procs[0].wait(timeout=120)   # a hang fails the test here
+    rc = pair.procs[0].wait(timeout=120)   # a hang fails the test here
     waited = time.monotonic() - killed_at
   finally:
-    for p in procs:
-      p.kill()
-    for f in logs:
-      f.close()
-  log = (tmp_path / 'p0.log').read_text()
+    log = pair.close()[0]
   assert rc != 0
   assert 'another task died' in log or 'stopped sending heartbeats' in log
   assert waited < 60, waited
   # The checkpoints written before the failure are intact.
-  assert saved_run.load_run(str(workdir)).step >= 10
+  assert saved_run.load_run(str(pair.workdir)).step >= 10
+
+
+def test_a_preempted_host_stops_every_host_at_the_same_step(tmp_path):
+  pair = _Pair(tmp_path)
+  try:
+    pair.wait_for_checkpoint(10)
+    pair.procs[1].send_signal(signal.SIGTERM)   # only one host is told
+    codes = [p.wait(timeout=120) for p in pair.procs]
+  finally:
+    logs = pair.close()
+  assert codes == [128 + signal.SIGTERM] * 2, logs[0][-2000:]
+  stops = [re.search(r'stopped by signal 15 at step (\d+)', log)
+           for log in logs]
+  assert all(stops), logs[0][-2000:]
+  step = int(stops[0].group(1))
+  assert int(stops[1].group(1)) == step and step % 5 == 0
+  assert saved_run.load_run(str(pair.workdir)).step == step
 
 
 def test_layout_comes_from_flags_or_environment():
