@@ -48,7 +48,12 @@ case "$target" in
     trap 'kill -TERM "${pids[@]}" 2>/dev/null' TERM INT
     status=0
     for pid in "${pids[@]}"; do
-      wait "$pid" || { rc=$?; [ $status -ne 0 ] || status=$rc; }
+      # A trapped signal interrupts `wait`; keep waiting while it saves.
+      while :; do
+        rc=0; wait "$pid" || rc=$?
+        kill -0 "$pid" 2>/dev/null || break
+      done
+      [ $status -ne 0 ] || status=$rc
     done
     exit $status
     ;;

@@ -70,3 +70,11 @@ def noise(run: SavedRun, num: int, seed: int = 0) -> jax.Array:
   """`num` latent vectors; `seed` picks a stream separate from training's."""
   key = rng.key_for(jax.random.PRNGKey(seed), rng.Stream.SAMPLES, 1)
   return sample_noise(run.gan.models, key, num)
+
+
+def state_arrays(workdir: str) -> dict[str, np.ndarray]:
+  """Every array of the newest checkpoint's state, by pytree path: what
+  tests and benchmarks compare when two runs must have computed the same."""
+  leaves = jax.tree_util.tree_leaves_with_path(
+      jax.device_get(load_run(workdir).state))
+  return {jax.tree_util.keystr(p): np.asarray(x) for p, x in leaves}

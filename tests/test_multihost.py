@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 
-import jax
 import numpy as np
 import pytest
 
@@ -35,12 +34,6 @@ def _env(devices: int, **extra) -> dict[str, str]:
               **extra)
 
 
-def _final_params(workdir) -> dict[str, np.ndarray]:
-  run = saved_run.load_run(str(workdir))
-  leaves = jax.tree_util.tree_leaves_with_path(jax.device_get(run.state))
-  return {jax.tree_util.keystr(p): np.asarray(x) for p, x in leaves}
-
-
 def test_two_processes_of_four_devices_match_one_of_eight(tmp_path):
   multi, single = tmp_path / 'multi', tmp_path / 'single'
   result = subprocess.run(
@@ -55,7 +48,7 @@ def test_two_processes_of_four_devices_match_one_of_eight(tmp_path):
   subprocess.run([str(ROOT / 'launch.sh'), 'local', 'experiments/dcgan.py',
                   f'--workdir={single}', *TINY], env=_env(8), check=True,
                  capture_output=True, timeout=300)
-  a, b = _final_params(multi), _final_params(single)
+  a, b = saved_run.state_arrays(multi), saved_run.state_arrays(single)
   assert a.keys() == b.keys() and len(a) > 10
   for name in a:
     np.testing.assert_allclose(a[name], b[name], atol=1e-4, rtol=0,
