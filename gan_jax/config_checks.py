@@ -40,6 +40,11 @@ def check_config(config: ml_collections.ConfigDict) -> None:
   _at_least(config, 'eval.num_samples', 1)
   _at_least(config, 'model.z_dim', 1)
   _at_least(config, 'loss.clip', 0)
+  _at_least(config, 'model.pack', 1)
+  if config.train.batch_size % config.model.pack:
+    raise ConfigError(
+        f'config.train.batch_size={config.train.batch_size} must be divisible '
+        f'by config.model.pack={config.model.pack}: D reads whole packs')
   if not 0.0 <= config.train.ema_decay < 1.0:
     raise ConfigError(
         f'config.train.ema_decay={config.train.ema_decay} must be in [0, 1)')

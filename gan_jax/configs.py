@@ -20,7 +20,9 @@ def base_config() -> ml_collections.ConfigDict:
   c.population_lrs = ''     # optional 'lr0,lr1,...': member i's G and D Adam lr
 
   c.data = ml_collections.ConfigDict()
-  c.data.name = 'mnist'                       # 'mnist' | 'fashion_mnist' | 'tfd'
+  # 'mnist' | 'fashion_mnist' | 'tfd', or a toy mixture (gan_jax/data/toy.py):
+  # 'gauss1d' | 'mixture1d' | 'ring' | 'grid'
+  c.data.name = 'mnist'
   c.data.dir = config_dict.placeholder(str)   # folder with the 4 IDX files
   c.data.tfds_dir = config_dict.placeholder(str)  # where TFDS prepares data
   c.data.split = 'train'                      # TFDS split, e.g. 'train[:50000]'
@@ -29,6 +31,7 @@ def base_config() -> ml_collections.ConfigDict:
   c.model.name = 'dcgan'
   c.model.z_dim = 100
   c.model.z_dist = 'normal'                   # 'normal' | 'uniform'
+  c.model.pack = 1                            # PacGAN: D sees packs of m samples
 
   c.loss = ml_collections.ConfigDict()
   # 'non_saturating' | 'minimax' | 'wasserstein' | 'hinge' | 'least_squares'
@@ -156,4 +159,34 @@ def goodfellow2014(learning_rate: float, g_hidden: tuple[int, ...],
   c.train.log_every = 500
   c.train.checkpoint_every = 5000
   c.train.sample_every = 5000
+  return c
+
+
+def pacgan2018(dataset: str, pack: int) -> ml_collections.ConfigDict:
+  """PacGAN's 2-D ring/grid recipe (Lin et al. 2018, fjxmlzn/PacGAN code).
+
+  The `mlp` model (G 4x400 ReLU with batch norm, D 3x200 maxout-5), 2-d
+  Gaussian noise, Adam 1e-4 with beta1 0.8, 100 packs per batch (so batch
+  100 * pack samples), N(0, 0.02) weights, the non-saturating G loss.
+  The paper trains 400 epochs of 100,000 points (400,000 updates);
+  experiments set the length.
+  """
+  c = base_config()
+  c.data.name = dataset
+  c.model.name = 'mlp'
+  c.model.z_dim = 2
+  c.model.z_dist = 'normal'
+  c.model.pack = pack
+  c.model.g_hidden = (400, 400, 400, 400)
+  c.model.g_batch_norm = True
+  c.model.d_units = 200
+  c.model.d_pieces = 5
+  c.model.d_layers = 3
+  c.model.init_std = 0.02
+  c.loss.name = 'non_saturating'
+  c.optim.g = adam(1e-4, b1=0.8)
+  c.optim.d = adam(1e-4, b1=0.8)
+  c.train.batch_size = 100 * pack
+  c.train.num_samples = 2500   # points in each scatter sheet
+  c.eval.num_samples = 2500    # PacGAN scores 2,500 samples
   return c

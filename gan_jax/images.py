@@ -1,4 +1,4 @@
-"""Image grids and PNG files, for sample sheets and figures."""
+"""Image grids, point plots and PNG files, for sample sheets and figures."""
 import numpy as np
 from etils import epath
 from PIL import Image
@@ -23,6 +23,33 @@ def grid(images: np.ndarray, rows: int | None = None, pad: int = 1) -> np.ndarra
     y, x = pad + r * (h + pad), pad + col * (w + pad)
     sheet[y:y + h, x:x + w] = image
   return sheet
+
+
+def sheet(samples: np.ndarray) -> np.ndarray:
+  """A sample sheet: images as a grid, points of vector data as a plot."""
+  return grid(samples) if samples.ndim == 4 else plot_points(samples)
+
+
+def plot_points(points: np.ndarray, size: int = 256) -> np.ndarray:
+  """Float points [N, D] -> uint8 [size, size, 1]: dark where samples fall.
+
+  2-D (or more: the first two coordinates) as a scatter plot, 1-D as a
+  histogram. The square spans +-1.1 times the largest |coordinate|, so
+  collapsed modes and stray points both stay in view; no plotting library,
+  as the training loop draws one per sample step.
+  """
+  points = np.asarray(points, np.float64)
+  bound = 1.1 * max(float(np.abs(points).max(initial=0.0)), 1e-3)
+  edges = np.linspace(-bound, bound, size + 1)
+  if points.shape[1] == 1:
+    counts, _ = np.histogram(points[:, 0], edges)
+    heights = np.round(counts / max(counts.max(), 1) * (size - 1)).astype(int)
+    filled = np.arange(size)[::-1, None] < heights[None, :]
+    return np.where(filled, 0, 255).astype(np.uint8)[..., None]
+  counts, _, _ = np.histogram2d(points[:, 1], points[:, 0], [edges, edges])
+  shade = np.sqrt(counts / max(counts.max(), 1))  # sparse points stay visible
+  image = np.where(counts > 0, 200 * (1 - shade), 255)
+  return image[::-1].astype(np.uint8)[..., None]  # y grows upwards
 
 
 def save_png(path: str | epath.Path, image: np.ndarray) -> None:

@@ -192,7 +192,7 @@ def _train(config, workdir, gan, mesh, train_images, stop) -> TrainState:
         writer.write_scalars(step, {**scalars, 'steps_per_sec': rate})
     for i, (out_dir, writer) in enumerate(zip(out_dirs, writers)):
       if sample:
-        sheet = images.grid(sampler(view(state, i), sheet_z[i]))
+        sheet = images.sheet(sampler(view(state, i), sheet_z[i]))
         if is_main:
           images.save_png(out_dir / 'samples' / f'step_{step:07d}.png', sheet)
         writer.write_image(step, 'samples', sheet)

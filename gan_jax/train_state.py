@@ -38,7 +38,7 @@ def _split_vars(variables) -> tuple[PyTree, PyTree]:
 
 def create_train_state(models: GanModels, g_tx: optax.GradientTransformation,
                        d_tx: optax.GradientTransformation,
-                       image_shape: tuple[int, int, int],
+                       image_shape: tuple[int, ...],
                        seed: int) -> TrainState:
   """Initialises a fresh state; pure, so it can run under jit or eval_shape."""
   key = jax.random.PRNGKey(seed)
@@ -47,7 +47,7 @@ def create_train_state(models: GanModels, g_tx: optax.GradientTransformation,
   g_params, g_stats = _split_vars(
       models.generator.init(g_key, z, train=False))
   d_params, d_stats = _split_vars(models.discriminator.init(
-      d_key, jnp.zeros((2, *image_shape)), train=False))
+      d_key, jnp.zeros((2 * models.pack, *image_shape)), train=False))
   return TrainState(
       step=jnp.zeros((), jnp.int32), key=key,
       g_params=g_params, d_params=d_params, g_stats=g_stats, d_stats=d_stats,

@@ -8,21 +8,24 @@ import pytest
 from gan_jax import parallel
 from gan_jax.losses import LOSSES
 from gan_jax.models import MODELS
+from gan_jax.models.spec import VECTOR_MODELS
 from gan_jax.train import build_gan, make_dataset_step
 from gan_jax.train_state import create_train_state
 from gan_jax.train_step import ema_decay
 from tiny import tiny_config
 
 IMAGES = np.random.RandomState(0).randint(0, 256, (64, 28, 28, 1), np.uint8)
+POINTS = np.random.RandomState(0).normal(size=(64, 2)).astype(np.float32)
 
 
 def _one_step(config):
-  gan = build_gan(config, IMAGES.shape[1:], len(IMAGES))
+  data = POINTS if config.model.name in VECTOR_MODELS else IMAGES
+  gan = build_gan(config, data.shape[1:], len(data))
   state = jax.jit(functools.partial(create_train_state, gan.models, gan.g_tx,
-                                    gan.d_tx, IMAGES.shape[1:], 0))()
+                                    gan.d_tx, data.shape[1:], 0))()
   step = jax.jit(make_dataset_step(gan, config.train.batch_size,
                                    parallel.make_mesh()))
-  return state, *step(state, IMAGES)
+  return state, *step(state, data)
 
 
 def _kernels(params):

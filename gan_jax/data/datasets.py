@@ -17,6 +17,7 @@ import tensorflow_datasets as tfds
 
 from gan_jax.data import tfd
 from gan_jax.data import tfds_builders
+from gan_jax.data import toy
 from gan_jax.errors import DataError
 
 # The MNIST-like datasets: 28x28x1, 10 classes, 'train' and 'test' splits.
@@ -36,7 +37,7 @@ ENV_VAR = 'GAN_JAX_DATA_DIR'
 def _builder_cls(name: str) -> type[tfds_builders.LocalBuilder]:
   if name not in ALL_DATASETS:
     raise DataError(f'unknown dataset {name!r}: choose one of '
-                    f'{", ".join(ALL_DATASETS)}')
+                    f'{", ".join([*ALL_DATASETS, *toy.TOY_DATASETS])}')
   return ALL_DATASETS[name]
 
 
@@ -110,14 +111,18 @@ def load_split(name: str, split: str, data_dir: str | None = None,
   """Returns (images uint8 [N,H,W,C], labels int32 [N]) in source file order.
 
   MNIST-like datasets give 28x28x1 images and their labels; TFD gives 48x48x1
-  images and zeros (see `gan_jax.data.tfd` for its splits).
+  images and zeros (see `gan_jax.data.tfd` for its splits). Toy datasets
+  ('ring', 'grid', ...; `gan_jax.data.toy`) are generated, not read: float32
+  points [N, D] and their mixture components.
 
   Args:
-    name: one of `ALL_DATASETS`.
+    name: one of `ALL_DATASETS` or `toy.TOY_DATASETS`.
     split: a TFDS split string: 'train', 'test', 'train[:50000]',
-      'fold0_valid', ...
+      'fold0_valid', ... (toy datasets: 'train' or 'test')
     data_dir: a folder holding the source files (see the module docstring).
     tfds_dir: where TFDS keeps prepared data; None means TFDS's default.
   """
+  if name in toy.TOY_DATASETS:
+    return toy.load_split(name, split)
   builder = prepared_builder(name, data_dir, tfds_dir)
   return tfds_builders.read_split(builder, split)

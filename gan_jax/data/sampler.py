@@ -1,8 +1,8 @@
 """Minibatches drawn on device from a dataset that lives on device.
 
-MNIST-sized datasets fit in accelerator memory as uint8, so the input
-pipeline is a gather inside the jitted step: no host work, no transfers, no
-prefetch threads. Batches follow epoch-wise random permutations (every image
+MNIST-sized datasets fit in accelerator memory as uint8 (toy point sets as
+float32), so the input pipeline is a gather inside the jitted step: no host
+work, no transfers, no prefetch threads. Batches follow epoch-wise random permutations (every image
 once per epoch, remainder dropped), and the permutation of epoch e is a pure
 function of (seed, e), so a resumed run sees exactly the same batches. Only
 the step's own slice of the permutation is computed (see shuffle.py).
@@ -18,16 +18,23 @@ def steps_per_epoch(num_examples: int, examples_per_step: int) -> int:
   return max(num_examples // examples_per_step, 1)
 
 
-def to_unit_range(images: jax.Array, value_range: tuple[float, float]) -> jax.Array:
-  """uint8 pixels -> floats spanning `value_range` (G's output range)."""
+def to_unit_range(images: jax.Array,
+                  value_range: tuple[float, float] | None) -> jax.Array:
+  """uint8 pixels -> floats spanning `value_range` (G's output range).
+
+  Data that is already real-valued (toy points, `value_range` None) is in
+  G's own units and passes through unchanged.
+  """
+  if jnp.issubdtype(images.dtype, jnp.floating):
+    return images.astype(jnp.float32)
   low, high = value_range
   return images.astype(jnp.float32) * ((high - low) / 255.0) + low
 
 
 def sample_real(dataset: jax.Array, base_key: jax.Array, step: jax.Array,
                 num_batches: int, batch_size: int,
-                value_range: tuple[float, float]) -> jax.Array:
-  """The real images for update `step`: [num_batches, batch_size, H, W, C]."""
+                value_range: tuple[float, float] | None) -> jax.Array:
+  """The real examples for update `step`: [num_batches, batch_size, ...]."""
   per_step = num_batches * batch_size
   per_epoch = steps_per_epoch(dataset.shape[0], per_step)
   epoch, position = step // per_epoch, step % per_epoch

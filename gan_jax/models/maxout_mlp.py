@@ -5,7 +5,7 @@ dropout (keep 0.8 on the input, 0.5 on hidden layers; inverted scaling as in
 pylearn2's include_probs/scales). Weights start from U(-irange, irange) with
 the paper's ranges (0.05 for G, 0.005 for D) and zero biases.
 """
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import flax.linen as nn
 import jax
@@ -25,11 +25,11 @@ class Maxout(nn.Module):
   """Max over `pieces` affine maps: a learned convex piecewise-linear unit."""
   units: int
   pieces: int
-  irange: float
+  kernel_init: Callable
 
   @nn.compact
   def __call__(self, x: jax.Array) -> jax.Array:
-    y = nn.Dense(self.units * self.pieces, kernel_init=_uniform(self.irange))(x)
+    y = nn.Dense(self.units * self.pieces, kernel_init=self.kernel_init)(x)
     return y.reshape(*x.shape[:-1], self.units, self.pieces).max(-1)
 
 
@@ -62,7 +62,7 @@ class Discriminator(nn.Module):
     x = x.reshape(x.shape[0], -1)
     x = nn.Dropout(self.input_dropout, deterministic=not train)(x)
     for _ in range(self.layers):
-      x = Maxout(self.units, self.pieces, self.irange)(x)
+      x = Maxout(self.units, self.pieces, _uniform(self.irange))(x)
       x = nn.Dropout(self.hidden_dropout, deterministic=not train)(x)
     return nn.Dense(1, kernel_init=_uniform(self.irange))(x)[:, 0]
 

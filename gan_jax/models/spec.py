@@ -2,9 +2,11 @@
 
 The trainer never imports a concrete architecture: it asks the `MODELS`
 registry for a `GanModels`, whose modules follow two small contracts:
-  generator(z, train=...)      -> images in `value_range`, shape [B, H, W, C]
-  discriminator(x, train=...)  -> logits, shape [B]
+  generator(z, train=...)      -> images in `value_range`, shape [B, H, W, C],
+                                  or, for vector data, points [B, D]
+  discriminator(x, train=...)  -> logits, shape [B / pack]
 Modules may use the 'batch_stats' collection and the 'dropout' RNG stream.
+`config.pack` = m > 1 wraps any D in PacGAN packing (models/packing.py).
 """
 from collections.abc import Callable
 from typing import NamedTuple
@@ -15,20 +17,25 @@ import jax.numpy as jnp
 import ml_collections
 
 from gan_jax.errors import ConfigError
+from gan_jax.models.packing import Packed
 from gan_jax.registry import Registry
 
 
 class GanModels(NamedTuple):
   generator: nn.Module
   discriminator: nn.Module
-  value_range: tuple[float, float]  # pixel range of G's output and of the data
+  # Pixel range of G's output and of the data; None for real-valued vectors.
+  value_range: tuple[float, float] | None
   z_dim: int
   z_dist: str
+  pack: int = 1  # D reads samples in packs of this many (PacGAN)
 
 
 ModelBuilder = Callable[[ml_collections.ConfigDict, tuple[int, int, int]],
                         GanModels]
 MODELS: Registry[ModelBuilder] = Registry('model')
+# Models for vector data [N, D] (toy datasets); the rest take images.
+VECTOR_MODELS: set[str] = set()
 
 _NOISE = {
     'normal': lambda key, shape: jax.random.normal(key, shape),
@@ -50,7 +57,19 @@ def sample_noise(models: GanModels, key: jax.Array, batch: int) -> jax.Array:
 
 
 def build_models(config: ml_collections.ConfigDict,
-                 image_shape: tuple[int, int, int]) -> GanModels:
-  """Builds the architecture named by `config.name` for images of this shape."""
+                 data_shape: tuple[int, ...]) -> GanModels:
+  """Builds the architecture named by `config.name` for data of this shape."""
   check_noise(config.z_dist)
-  return MODELS.get(config.name)(config, image_shape)
+  builder = MODELS.get(config.name)
+  for_vectors = config.name in VECTOR_MODELS
+  if for_vectors != (len(data_shape) == 1):
+    kind = 'vector' if for_vectors else 'image'
+    raise ConfigError(
+        f'model {config.name!r} is for {kind} data, but the dataset has '
+        f'examples of shape {tuple(data_shape)}; vector models: '
+        f'{", ".join(sorted(VECTOR_MODELS))}')
+  models = builder(config, data_shape)
+  m = config.get('pack', 1)
+  if m == 1:
+    return models
+  return models._replace(discriminator=Packed(models.discriminator, m), pack=m)
