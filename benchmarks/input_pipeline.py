@@ -30,7 +30,7 @@ def compare(name: str) -> dict:
   config = harness.experiment(name)
   prepared = harness.prepare(config)
   gan, mesh = prepared.gan, parallel.make_mesh()
-  constant = sample_real(prepared.dataset, prepared.state.key, 0, gan.d_steps,
+  constant = sample_real(prepared.dataset.examples, prepared.state.key, 0, gan.d_steps,
                          config.train.batch_size, gan.models.value_range)
   constant = jax.device_put(constant, parallel.batch_sharding(mesh, 1))
   sharding = parallel.state_sharding(mesh, 1)

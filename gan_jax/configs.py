@@ -32,6 +32,7 @@ def base_config() -> ml_collections.ConfigDict:
   c.model.z_dim = 100
   c.model.z_dist = 'normal'                   # 'normal' | 'uniform'
   c.model.pack = 1                            # PacGAN: D sees packs of m samples
+  c.model.num_classes = 0                     # > 0: class-conditional G and D (CGAN)
 
   c.loss = ml_collections.ConfigDict()
   # 'non_saturating' | 'minimax' | 'wasserstein' | 'hinge' | 'least_squares'

@@ -9,6 +9,7 @@ import json
 from absl import flags
 
 from gan_jax import cli, evaluation, saved_run
+from gan_jax.models import balanced_labels
 
 _WORKDIR = flags.DEFINE_string('workdir', None, 'A training workdir.')
 _MEMBER = flags.DEFINE_integer('member', 0, 'Population member to use.')
@@ -24,11 +25,14 @@ flags.mark_flags_as_required(['workdir'])
 def main(argv: list[str]) -> None:
   cli.no_positional_args(argv)
   run = saved_run.load_run(_WORKDIR.value, _MEMBER.value)
-  names = evaluation.parse_metrics(
-      _METRICS.value or evaluation.default_metrics(run.config.data.name))
-  fake = saved_run.generate(run, saved_run.noise(run, _NUM.value, _SEED.value))
-  record = evaluation.evaluate_samples(fake, run.config, run.step, names,
-                                       run.workdir)
+  conditional = bool(run.gan.models.num_classes)
+  names = evaluation.parse_metrics(_METRICS.value or evaluation.default_metrics(
+      run.config.data.name, conditional))
+  z = saved_run.noise(run, _NUM.value, _SEED.value)
+  labels = balanced_labels(run.gan.models, len(z))
+  record = evaluation.evaluate_samples(saved_run.generate(run, z, labels),
+                                       run.config, run.step, names,
+                                       run.workdir, labels)
   print(json.dumps(record))
 
 

@@ -30,23 +30,30 @@ def parse_metrics(spec: str | Sequence[str]) -> list[str]:
   return names
 
 
-def default_metrics(dataset: str) -> list[str]:
-  """Every metric that applies: TFD has no classifier, so Parzen alone."""
-  from gan_jax import metrics  # pylint: disable=g-import-not-at-top
-  return ['parzen'] if dataset == 'tfd' else list(metrics.METRICS)
+def default_metrics(dataset: str, conditional: bool = False) -> list[str]:
+  """Every metric that applies: TFD has no classifier, so Parzen alone; the
+  class accuracy only for a class-conditional G."""
+  from gan_jax.metrics.suite import ALL  # pylint: disable=g-import-not-at-top
+  if dataset == 'tfd':
+    return ['parzen']
+  return [*ALL, 'class_acc'] if conditional else list(ALL)
 
 
 def evaluate_samples(fake: np.ndarray, config: ml_collections.ConfigDict,
                      step: int, metric_names: Sequence[str],
-                     workdir: epath.Path | None = None) -> dict[str, Any]:
-  """Scores uint8 images against the run's dataset; records the result."""
+                     workdir: epath.Path | None = None,
+                     labels: np.ndarray | None = None) -> dict[str, Any]:
+  """Scores uint8 images against the run's dataset; records the result.
+
+  `labels`: the classes a conditional G drew the images for (class_acc).
+  """
   from gan_jax import metrics  # pylint: disable=g-import-not-at-top
   if config.data.name == 'tfd':
     values = _tfd_parzen(fake, metric_names, config)
   else:
     values = metrics.evaluate_images(
         fake, config.data.name, metric_names, data_dir=config.data.dir,
-        tfds_dir=config.data.tfds_dir)
+        tfds_dir=config.data.tfds_dir, labels=labels)
   record = {'step': int(step), 'num_samples': int(len(fake)),
             **{k: float(v) for k, v in values.items()}}
   if workdir is not None and distributed.is_main_process():

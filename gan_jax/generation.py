@@ -11,28 +11,39 @@ import jax
 import numpy as np
 
 from gan_jax import images
+from gan_jax.models import balanced_labels
 from gan_jax.train_state import TrainState
 from gan_jax.train_step import Gan, apply_model
 
 
 class Sampler:
-  """sampler(state, z) -> uint8 [N, H, W, C], or float32 points [N, D]."""
+  """sampler(state, z[, labels]) -> uint8 [N, H, W, C], or float32 [N, D].
+
+  A class-conditional G draws the classes given, or by default every class
+  equally in blocks (`models.balanced_labels`): row i of a 10x10 sheet is
+  class i, and scored samples cover the classes evenly.
+  """
 
   def __init__(self, gan: Gan, batch_size: int = 500):
-    self._value_range = gan.models.value_range
+    self._models = gan.models
     self._batch_size = batch_size
 
     @jax.jit
-    def draw(state: TrainState, z: jax.Array) -> jax.Array:
+    def draw(state: TrainState, z: jax.Array,
+             labels: jax.Array | None) -> jax.Array:
       out, _ = apply_model(gan.models.generator, state.g_ema, state.g_stats, z,
-                           train=False)
+                           labels, train=False)
       return out
     self._draw = draw
 
-  def __call__(self, state: TrainState, z: jax.Array) -> np.ndarray:
-    pieces = [np.asarray(self._draw(state, z[i:i + self._batch_size]))
+  def __call__(self, state: TrainState, z: jax.Array,
+               labels: jax.Array | None = None) -> np.ndarray:
+    if labels is None:
+      labels = balanced_labels(self._models, len(z))
+    chunk = lambda x, i: None if x is None else x[i:i + self._batch_size]
+    pieces = [np.asarray(self._draw(state, chunk(z, i), chunk(labels, i)))
               for i in range(0, len(z), self._batch_size)]
     out = np.concatenate(pieces)
-    if self._value_range is None:
+    if self._models.value_range is None:
       return out
-    return images.to_uint8(out, self._value_range)
+    return images.to_uint8(out, self._models.value_range)

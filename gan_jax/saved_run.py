@@ -61,9 +61,11 @@ def load_run(workdir: str, member: int = 0) -> SavedRun:
   return SavedRun(config, gan, state, step, workdir)
 
 
-def generate(run: SavedRun, z: jax.Array) -> np.ndarray:
-  """uint8 images [N, H, W, C] from the run's EMA generator."""
-  return Sampler(run.gan)(run.state, z)
+def generate(run: SavedRun, z: jax.Array,
+             labels: jax.Array | None = None) -> np.ndarray:
+  """uint8 images [N, H, W, C] from the run's EMA generator (a conditional
+  one draws `labels`, by default every class equally)."""
+  return Sampler(run.gan)(run.state, z, labels)
 
 
 def noise(run: SavedRun, num: int, seed: int = 0) -> jax.Array:

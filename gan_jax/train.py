@@ -18,21 +18,27 @@ from etils import epath
 from gan_jax import (config_checks, data, distributed, evaluation, images,
                      parallel, population, preemption, rng, workdir_lock)
 from gan_jax.checkpoints import Checkpoints, abstract_like
-from gan_jax.data.sampler import sample_real, steps_per_epoch
-from gan_jax.errors import Interrupted, NonFiniteError
+from gan_jax.data.sampler import (DeviceData, sample_labels, sample_real,
+                                  steps_per_epoch)
+from gan_jax.errors import ConfigError, Interrupted, NonFiniteError
 from gan_jax.generation import Sampler
 from gan_jax.losses import LOSSES
 from gan_jax.metric_writer import MetricWriter, Progress
-from gan_jax.models import build_models, sample_noise
+from gan_jax.models import balanced_labels, build_models, sample_noise
 from gan_jax.optim import build_optimizer
 from gan_jax.train_state import TrainState, create_train_state
 from gan_jax.train_step import Gan, make_train_step, nonfinite_names
 
 
+def load_training_set(config: ml_collections.ConfigDict
+                      ) -> tuple[np.ndarray, np.ndarray]:
+  """(examples, labels) of the split the run trains on."""
+  return data.load_split(config.data.name, config.data.split,
+                         config.data.dir, config.data.tfds_dir)
+
+
 def load_training_images(config: ml_collections.ConfigDict) -> np.ndarray:
-  images_, _ = data.load_split(config.data.name, config.data.split,
-                               config.data.dir, config.data.tfds_dir)
-  return images_
+  return load_training_set(config)[0]
 
 
 def build_gan(config: ml_collections.ConfigDict,
@@ -55,20 +61,24 @@ def build_gan(config: ml_collections.ConfigDict,
 
 def make_dataset_step(gan: Gan, batch_size: int,
                       mesh: jax.sharding.Mesh | None):
-  """(state, dataset) -> (state, metrics): sample a batch, then update.
+  """(state, DeviceData) -> (state, metrics): sample a batch, then update.
 
   With a mesh, the batch is split over its devices (data parallelism);
   without, the caller shards something else (a population's members).
   """
   update = make_train_step(gan)
 
-  def step(state: TrainState, dataset: jax.Array):
-    real = sample_real(dataset, state.key, state.step, gan.d_steps, batch_size,
-                       gan.models.value_range)
+  def step(state: TrainState, dataset: DeviceData):
+    real = sample_real(dataset.examples, state.key, state.step, gan.d_steps,
+                       batch_size, gan.models.value_range)
+    labels = None
+    if gan.models.num_classes:
+      labels = sample_labels(dataset.labels, state.key, state.step,
+                             gan.d_steps, batch_size)
     if mesh is not None:
-      real = jax.lax.with_sharding_constraint(
-          real, parallel.batch_sharding(mesh, batch_axis=1))
-    return update(state, real)
+      real, labels = jax.lax.with_sharding_constraint(
+          (real, labels), parallel.batch_sharding(mesh, batch_axis=1))
+    return update(state, real, labels)
 
   return step
 
@@ -90,10 +100,14 @@ def compile_train_step(gan: Gan, batch_size: int, mesh: jax.sharding.Mesh,
                  out_shardings=(state_sharding, replicated), donate_argnums=0)
 
 
-def put_dataset(images_: np.ndarray, mesh: jax.sharding.Mesh) -> jax.Array:
-  """The training images, replicated on every device of every host."""
-  return jax.make_array_from_callback(
-      images_.shape, parallel.replicated(mesh), lambda index: images_[index])
+def put_dataset(images_: np.ndarray, mesh: jax.sharding.Mesh,
+                labels: np.ndarray | None = None) -> DeviceData:
+  """The training set, replicated on every device of every host; each host
+  reads it from its own disk, so nothing crosses the network."""
+  put = lambda x: jax.make_array_from_callback(
+      x.shape, parallel.replicated(mesh), lambda index: x[index])
+  return DeviceData(put(images_),
+                    None if labels is None else put(labels.astype(np.int32)))
 
 
 def train_and_evaluate(config: ml_collections.ConfigDict,
@@ -104,16 +118,29 @@ def train_and_evaluate(config: ml_collections.ConfigDict,
   mesh = parallel.make_mesh()
   if config.population == 1:
     parallel.check_batch_size(config.train.batch_size, mesh)
-  train_images = load_training_images(config)
+  train_images, train_labels = load_training_set(config)
   gan = build_gan(config, tuple(train_images.shape[1:]), len(train_images))
+  if gan.models.num_classes:
+    check_labels(train_labels, gan.models.num_classes, config.data.name)
+  else:
+    train_labels = None
   # Every check has passed: only now is anything written to the workdir.
   workdir = epath.Path(workdir)
   with workdir_lock.hold(workdir, lock=distributed.is_main_process()), \
       preemption.stop_on_signals() as stop:
-    return _train(config, workdir, gan, mesh, train_images, stop)
+    return _train(config, workdir, gan, mesh, train_images, train_labels,
+                  stop)
 
 
-def _train(config, workdir, gan, mesh, train_images, stop) -> TrainState:
+def check_labels(labels: np.ndarray, num_classes: int, dataset: str) -> None:
+  classes = int(labels.max()) + 1 if len(labels) else 0
+  if classes > num_classes:
+    raise ConfigError(f'model.num_classes={num_classes}, but {dataset} has '
+                      f'{classes} classes; set model.num_classes={classes}')
+
+
+def _train(config, workdir, gan, mesh, train_images, train_labels,
+           stop) -> TrainState:
   """The loop: the only code here with side effects."""
   image_shape = tuple(train_images.shape[1:])
   is_main = distributed.is_main_process()
@@ -149,7 +176,7 @@ def _train(config, workdir, gan, mesh, train_images, stop) -> TrainState:
   out_dirs = population.output_dirs(workdir, members)
   writers = [MetricWriter(d, enabled=is_main) for d in out_dirs]
 
-  dataset = put_dataset(train_images, mesh)
+  dataset = put_dataset(train_images, mesh, train_labels)
   train_step = compile_train_step(gan, config.train.batch_size, mesh, members)
   sampler = Sampler(gan)
   # Fixed z per member, so that sample sheets are comparable across steps.
@@ -199,7 +226,7 @@ def _train(config, workdir, gan, mesh, train_images, stop) -> TrainState:
       if score:
         record = evaluation.evaluate_samples(
             sampler(view(state, i), eval_z[i]), config, step, eval_metrics,
-            out_dir)
+            out_dir, balanced_labels(gan.models, len(eval_z[i])))
         writer.write_scalars(step, {f'eval/{k}': v for k, v in record.items()
                                     if k not in ('step', 'num_samples')})
         logging.info('step %d evaluation: %s', step, json.dumps(record))

@@ -69,30 +69,38 @@ def ema_decay(decay: float, step: Array) -> Array:
   return jnp.minimum(decay, (1.0 + step) / (10.0 + step))
 
 
-def apply_model(module: nn.Module, params, stats, x: Array, *, train: bool,
+def apply_model(module: nn.Module, params, stats, x: Array,
+                labels: Array | None = None, *, train: bool,
                 key: Array | None = None) -> tuple[Array, dict]:
-  """Runs a G or D; in training mode also returns updated batch statistics."""
+  """Runs a G or D (given the class `labels` if it is conditional); in
+  training mode also returns updated batch statistics."""
   variables = {'params': params, 'batch_stats': stats}
+  inputs = (x,) if labels is None else (x, labels)
   if not train:
-    return module.apply(variables, x, train=False), stats
-  out, updated = module.apply(variables, x, train=True, rngs={'dropout': key},
-                              mutable=['batch_stats'])
+    return module.apply(variables, *inputs, train=False), stats
+  out, updated = module.apply(variables, *inputs, train=True,
+                              rngs={'dropout': key}, mutable=['batch_stats'])
   return out, updated.get('batch_stats', {})
 
 
 def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
                                           tuple[TrainState, Metrics]]:
-  """Returns step(state, real) with real of shape [d_steps, B, H, W, C]."""
+  """Returns step(state, real, labels) with real of shape [d_steps, B, ...].
+
+  `labels` ([d_steps, B] int32) are the real examples' classes, for a
+  conditional model only (else None); the fakes D sees are drawn for the
+  same classes, so D cannot tell them apart by class frequency.
+  """
   generator, discriminator = gan.models.generator, gan.models.discriminator
 
-  def d_update(d_params, d_stats, d_opt, real, fake, key):
+  def d_update(d_params, d_stats, d_opt, real, fake, labels, key):
     real_key, fake_key = jax.random.split(key)
 
     def loss_fn(params):
       real_logits, stats = apply_model(discriminator, params, d_stats, real,
-                                       train=True, key=real_key)
+                                       labels, train=True, key=real_key)
       fake_logits, stats = apply_model(discriminator, params, stats, fake,
-                                       train=True, key=fake_key)
+                                       labels, train=True, key=fake_key)
       return gan.loss.d_loss(real_logits, fake_logits), (
           stats, real_logits, fake_logits)
 
@@ -109,7 +117,8 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
                               d_params)
     return d_params, d_stats, d_opt, metrics
 
-  def step(state: TrainState, real: Array) -> tuple[TrainState, Metrics]:
+  def step(state: TrainState, real: Array,
+           labels: Array | None = None) -> tuple[TrainState, Metrics]:
     k, batch = real.shape[:2]
     zs = sample_noise(gan.models, rng.key_for(state.key, rng.Stream.NOISE,
                                               state.step), k * batch)
@@ -119,38 +128,41 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
 
     def d_only(carry, inputs):
       d_params, d_stats, d_opt, g_stats = carry
-      real_i, z_i, key_i = inputs
+      real_i, labels_i, z_i, key_i = inputs
       g_key, d_key = jax.random.split(key_i)
       fake, g_stats = apply_model(generator, state.g_params, g_stats, z_i,
-                                  train=True, key=g_key)
+                                  labels_i, train=True, key=g_key)
       d_params, d_stats, d_opt, m = d_update(d_params, d_stats, d_opt, real_i,
-                                             fake, d_key)
+                                             fake, labels_i, d_key)
       return (d_params, d_stats, d_opt, g_stats), m['d_finite']
 
     carry = (state.d_params, state.d_stats, state.d_opt_state, state.g_stats)
     earlier_d_finite = jnp.array(True)
     if k > 1:
-      carry, finite = jax.lax.scan(d_only, carry,
-                                   (real[:-1], zs[:-1], keys[:-1]))
+      carry, finite = jax.lax.scan(
+          d_only, carry, (real[:-1], None if labels is None else labels[:-1],
+                          zs[:-1], keys[:-1]))
       earlier_d_finite = jnp.all(finite)
     d_params, d_stats, d_opt, g_stats = carry
 
     g_key, d_key, critic_key = jax.random.split(keys[-1], 3)
+    last_labels = None if labels is None else labels[-1]
     fake, g_vjp, g_stats = jax.vjp(
-        lambda p: apply_model(generator, p, g_stats, zs[-1], train=True,
-                              key=g_key),
+        lambda p: apply_model(generator, p, g_stats, zs[-1], last_labels,
+                              train=True, key=g_key),
         state.g_params, has_aux=True)
     new_d_params, d_stats, d_opt, metrics = d_update(
-        d_params, d_stats, d_opt, real[-1], jax.lax.stop_gradient(fake), d_key)
+        d_params, d_stats, d_opt, real[-1], jax.lax.stop_gradient(fake),
+        last_labels, d_key)
     critic = d_params if gan.simultaneous else new_d_params
 
     def g_loss_fn(fake):
       logits, stats = apply_model(discriminator, critic, d_stats, fake,
-                                  train=True, key=critic_key)
+                                  last_labels, train=True, key=critic_key)
       real_logits = None
       if gan.loss.g_uses_real:  # a constant for G: no gradient flows into x
         real_logits, stats = apply_model(discriminator, critic, stats,
-                                         real[-1], train=True,
+                                         real[-1], last_labels, train=True,
                                          key=jax.random.fold_in(critic_key, 1))
       return gan.loss.g_loss(real_logits, logits), stats
 

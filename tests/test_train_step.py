@@ -9,6 +9,7 @@ from gan_jax import parallel
 from gan_jax.losses import LOSSES
 from gan_jax.models import MODELS
 from gan_jax.models.spec import VECTOR_MODELS
+from gan_jax.data.sampler import DeviceData
 from gan_jax.train import build_gan, make_dataset_step
 from gan_jax.train_state import create_train_state
 from gan_jax.train_step import ema_decay
@@ -16,6 +17,7 @@ from tiny import tiny_config
 
 IMAGES = np.random.RandomState(0).randint(0, 256, (64, 28, 28, 1), np.uint8)
 POINTS = np.random.RandomState(0).normal(size=(64, 2)).astype(np.float32)
+LABELS = np.arange(64, dtype=np.int32) % 10
 
 
 def _one_step(config):
@@ -25,7 +27,8 @@ def _one_step(config):
                                     gan.d_tx, data.shape[1:], 0))()
   step = jax.jit(make_dataset_step(gan, config.train.batch_size,
                                    parallel.make_mesh()))
-  return state, *step(state, data)
+  labels = LABELS if gan.models.num_classes else None
+  return state, *step(state, DeviceData(data, labels))
 
 
 def _kernels(params):
@@ -39,15 +42,19 @@ def _changed(before, after):
           zip(jax.tree.leaves(before), jax.tree.leaves(after))]
 
 
+# Model variants that are a registered model plus config.
+VARIANTS = {'cgan': ('dcgan', {'model__num_classes': 10})}
 # Every model x objective, and the update schemes with the paper's loss.
-COMBINATIONS = ([(m, l, 'alternating') for m in MODELS for l in LOSSES] +
+COMBINATIONS = ([(m, l, 'alternating') for m in [*MODELS, *VARIANTS]
+                 for l in LOSSES] +
                 [(m, 'non_saturating', 'simultaneous') for m in MODELS])
 
 
 @pytest.mark.parametrize('model,loss,scheme', COMBINATIONS)
 def test_one_update(model, loss, scheme):
+  model, extra = VARIANTS.get(model, (model, {}))
   config = tiny_config(model, loss__name=loss, train__update_scheme=scheme,
-                       train__ema_decay=0.5)
+                       train__ema_decay=0.5, **extra)
   before, after, metrics = _one_step(config)
 
   assert int(after.step) == 1

@@ -28,10 +28,13 @@ class EvalInputs:
   def __init__(self, fake: np.ndarray | Array, dataset: str,
                reference: np.ndarray | None = None,
                validation: np.ndarray | None = None,
-               data_dir: str | None = None, tfds_dir: str | None = None):
+               data_dir: str | None = None, tfds_dir: str | None = None,
+               fake_labels: np.ndarray | None = None):
+    """`fake_labels`: the classes a conditional G was asked for, if any."""
     classifier.weights_path(dataset)  # Rejects unknown datasets now.
     self.dataset = dataset
     self.fake = _checked('fake', fake, classifier.IMAGE_SHAPE)
+    self.fake_labels = fake_labels
     given = {'reference': reference, 'validation': validation}
     self._given = {name: _checked(name, np.asarray(x), self.fake.shape[1:])
                    for name, x in given.items() if x is not None}

@@ -10,6 +10,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from gan_jax.errors import ConfigError
 from gan_jax.metrics.density_coverage import density_coverage
 from gan_jax.metrics.fid import fid
 from gan_jax.metrics.inception_score import inception_score
@@ -73,7 +74,19 @@ def _parzen(inputs: EvalInputs) -> dict[str, float]:
           'parzen_sigma': float(sigma)}
 
 
-ALL = ('fid', 'kid', 'is', 'pr', 'dc', 'parzen')
+@METRICS.register('class_acc')
+def _class_accuracy(inputs: EvalInputs) -> dict[str, float]:
+  """How often the classifier sees the class a conditional G was asked for
+  (Mirza & Osindero 2014's promise, measured)."""
+  if inputs.fake_labels is None:
+    raise ConfigError('metric class_acc needs a class-conditional model '
+                      '(model.num_classes > 0)')
+  predicted = jnp.argmax(inputs.fake_outputs[1], axis=-1)
+  return {'class_acc': float(jnp.mean(predicted == jnp.asarray(
+      inputs.fake_labels)))}
+
+
+ALL = ('fid', 'kid', 'is', 'pr', 'dc', 'parzen')  # for any generator
 
 
 def evaluate(inputs: EvalInputs, metrics: Sequence[str] = ALL
@@ -96,7 +109,8 @@ def evaluate_images(fake: np.ndarray, dataset: str,
                     reference: np.ndarray | None = None,
                     validation: np.ndarray | None = None,
                     data_dir: str | None = None,
-                    tfds_dir: str | None = None) -> dict[str, float]:
+                    tfds_dir: str | None = None,
+                    labels: np.ndarray | None = None) -> dict[str, float]:
   """Scores uint8 images [N, H, W, C] in `dataset`'s pixel scale.
 
   Args:
@@ -107,10 +121,13 @@ def evaluate_images(fake: np.ndarray, dataset: str,
     validation: real images that pick Parzen's sigma; default: training
       images 50,000 to 50,999, as in the 2014 paper.
     data_dir, tfds_dir: where the dataset lives, as for `gan_jax.data`.
+    labels: for a conditional G, the class each fake was drawn for.
 
   Returns:
     Flat floats: fid, kid_mean, kid_std, is_mean, is_std, precision, recall,
-    density, coverage, parzen_ll, parzen_se, parzen_sigma (those asked for).
+    density, coverage, parzen_ll, parzen_se, parzen_sigma, class_acc (those
+    asked for).
   """
-  inputs = EvalInputs(fake, dataset, reference, validation, data_dir, tfds_dir)
+  inputs = EvalInputs(fake, dataset, reference, validation, data_dir, tfds_dir,
+                      None if labels is None else np.asarray(labels))
   return evaluate(inputs, metrics)[0]

@@ -1,5 +1,7 @@
 """Architectures, registered by name; importing this package registers all."""
 from gan_jax.models import dcgan, maxout_mlp, mlp  # noqa: F401  (registration)
-from gan_jax.models.spec import GanModels, MODELS, build_models, sample_noise
+from gan_jax.models.spec import (GanModels, MODELS, balanced_labels,
+                                 build_models, sample_noise)
 
-__all__ = ['GanModels', 'MODELS', 'build_models', 'sample_noise']
+__all__ = ['GanModels', 'MODELS', 'balanced_labels', 'build_models',
+           'sample_noise']

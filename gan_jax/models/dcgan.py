@@ -6,6 +6,11 @@ LeakyReLU(0.2) in D, tanh output, weights from N(0, 0.02). G projects z to a
 (H/4)x(W/4) map and doubles it twice, so any size divisible by 4 works. G's
 transposed convolutions are `SubpixelConvTranspose`: the same layer as
 nn.ConvTranspose, computed in a form XLA:CPU differentiates far faster.
+
+With `model.num_classes` > 0 it is a conditional GAN (Mirza & Osindero
+2014) in the usual DCGAN form: G reads [z, one-hot(y)], D reads the image
+with one-hot(y) appended as constant channels, so every D filter can
+condition on the class from the first layer on.
 """
 import flax.linen as nn
 import jax
@@ -33,10 +38,14 @@ def _batch_norm(train: bool) -> nn.BatchNorm:
 class Generator(nn.Module):
   image_shape: tuple[int, int, int]
   width: int = 64
+  num_classes: int = 0
 
   @nn.compact
-  def __call__(self, z: jax.Array, *, train: bool) -> jax.Array:
+  def __call__(self, z: jax.Array, labels: jax.Array | None = None, *,
+               train: bool) -> jax.Array:
     h, w, c = self.image_shape
+    if self.num_classes:
+      z = jnp.concatenate([z, jax.nn.one_hot(labels, self.num_classes)], -1)
     x = nn.Dense(h // 4 * w // 4 * 4 * self.width, use_bias=False,
                  kernel_init=_init)(z)
     x = nn.relu(_batch_norm(train)(x))
@@ -50,9 +59,15 @@ class Generator(nn.Module):
 
 class Discriminator(nn.Module):
   width: int = 64
+  num_classes: int = 0
 
   @nn.compact
-  def __call__(self, x: jax.Array, *, train: bool) -> jax.Array:
+  def __call__(self, x: jax.Array, labels: jax.Array | None = None, *,
+               train: bool) -> jax.Array:
+    if self.num_classes:
+      planes = jax.nn.one_hot(labels, self.num_classes)[:, None, None, :]
+      x = jnp.concatenate(
+          [x, jnp.broadcast_to(planes, (*x.shape[:3], self.num_classes))], -1)
     x = nn.Conv(self.width, (4, 4), (2, 2), padding='SAME', kernel_init=_init)(x)
     x = nn.leaky_relu(x, 0.2)
     x = nn.Conv(2 * self.width, (4, 4), (2, 2), padding='SAME', use_bias=False,
@@ -68,6 +83,7 @@ def build(config: ml_collections.ConfigDict,
   if image_shape[0] % 4 or image_shape[1] % 4:
     raise ConfigError(f'dcgan needs image sides divisible by 4, got '
                       f'{image_shape[0]}x{image_shape[1]}')
-  return GanModels(Generator(tuple(image_shape), config.width),
-                   Discriminator(config.width), (-1.0, 1.0),
-                   config.z_dim, config.z_dist)
+  classes = config.get('num_classes', 0)
+  return GanModels(Generator(tuple(image_shape), config.width, classes),
+                   Discriminator(config.width, classes), (-1.0, 1.0),
+                   config.z_dim, config.z_dist, num_classes=classes)

@@ -6,6 +6,9 @@ registry for a `GanModels`, whose modules follow two small contracts:
                                   or, for vector data, points [B, D]
   discriminator(x, train=...)  -> logits, shape [B / pack]
 Modules may use the 'batch_stats' collection and the 'dropout' RNG stream.
+Class-conditional models (`num_classes` > 0, Mirza & Osindero 2014) take
+the class as a second argument: generator(z, labels), discriminator(x,
+labels), with labels int32 [B].
 `config.pack` = m > 1 wraps any D in PacGAN packing (models/packing.py).
 """
 from collections.abc import Callable
@@ -29,6 +32,16 @@ class GanModels(NamedTuple):
   z_dim: int
   z_dist: str
   pack: int = 1  # D reads samples in packs of this many (PacGAN)
+  num_classes: int = 0  # > 0: G and D are conditioned on the class
+
+
+def balanced_labels(models: GanModels, n: int) -> jax.Array | None:
+  """Classes for n samples drawn for viewing or scoring: equal numbers of
+  each, in blocks, so a 10x10 sheet of a 10-class model has row i = class i
+  and a scored sample set has every class equally. None if unconditional."""
+  if not models.num_classes:
+    return None
+  return (jnp.arange(n) * models.num_classes // n).astype(jnp.int32)
 
 
 ModelBuilder = Callable[[ml_collections.ConfigDict, tuple[int, int, int]],
@@ -69,7 +82,13 @@ def build_models(config: ml_collections.ConfigDict,
         f'examples of shape {tuple(data_shape)}; vector models: '
         f'{", ".join(sorted(VECTOR_MODELS))}')
   models = builder(config, data_shape)
+  if config.get('num_classes', 0) and not models.num_classes:
+    raise ConfigError(f'model {config.name!r} has no class-conditional form; '
+                      'set model.num_classes=0 or use model.name=dcgan')
   m = config.get('pack', 1)
   if m == 1:
     return models
+  if models.num_classes:
+    raise ConfigError('model.pack > 1 does not combine with class-conditional '
+                      f'models ({config.name!r}); set model.pack=1')
   return models._replace(discriminator=Packed(models.discriminator, m), pack=m)
