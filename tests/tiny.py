@@ -12,8 +12,10 @@ SHRINK = {
     'dcgan': {'model.width': 4, 'model.z_dim': 8},
     'maxout_mlp': {'model.g_hidden': (16, 16), 'model.d_units': 8,
                    'model.d_pieces': 2, 'model.z_dim': 8},
+    'gmmn': {'model.g_hidden': (16, 16), 'model.z_dim': 8},
 }
-MODEL_EXPERIMENT = {'dcgan': 'dcgan.py', 'maxout_mlp': 'gan_mnist.py'}
+MODEL_EXPERIMENT = {'dcgan': 'dcgan.py', 'maxout_mlp': 'gan_mnist.py',
+                    'gmmn': 'gmmn_mnist.py'}
 
 
 def load_experiment(name: str, arg: str | None = None) -> ml_collections.ConfigDict:

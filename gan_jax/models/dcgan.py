@@ -13,7 +13,7 @@ import jax.numpy as jnp
 import ml_collections
 
 from gan_jax.errors import ConfigError
-from gan_jax.models.layers import SubpixelConvTranspose
+from gan_jax.models.layers import SubpixelConvTranspose, spectral_norm
 from gan_jax.models.spec import GanModels, MODELS
 
 _init = nn.initializers.normal(0.02)
@@ -50,15 +50,20 @@ class Generator(nn.Module):
 
 class Discriminator(nn.Module):
   width: int = 64
+  spectral_norm: bool = False
 
   @nn.compact
   def __call__(self, x: jax.Array, *, train: bool) -> jax.Array:
-    x = nn.Conv(self.width, (4, 4), (2, 2), padding='SAME', kernel_init=_init)(x)
+    def sn(layer):
+      return spectral_norm(layer, self.spectral_norm, train)
+
+    x = sn(nn.Conv(self.width, (4, 4), (2, 2), padding='SAME',
+                   kernel_init=_init))(x)
     x = nn.leaky_relu(x, 0.2)
-    x = nn.Conv(2 * self.width, (4, 4), (2, 2), padding='SAME', use_bias=False,
-                kernel_init=_init)(x)
+    x = sn(nn.Conv(2 * self.width, (4, 4), (2, 2), padding='SAME',
+                   use_bias=False, kernel_init=_init))(x)
     x = nn.leaky_relu(_batch_norm(train)(x), 0.2)
-    x = nn.Dense(1, kernel_init=_init)(x.reshape(x.shape[0], -1))
+    x = sn(nn.Dense(1, kernel_init=_init))(x.reshape(x.shape[0], -1))
     return x[:, 0]
 
 
@@ -69,5 +74,6 @@ def build(config: ml_collections.ConfigDict,
     raise ConfigError(f'dcgan needs image sides divisible by 4, got '
                       f'{image_shape[0]}x{image_shape[1]}')
   return GanModels(Generator(tuple(image_shape), config.width),
-                   Discriminator(config.width), (-1.0, 1.0),
+                   Discriminator(config.width, config.spectral_norm),
+                   (-1.0, 1.0),
                    config.z_dim, config.z_dist)
