@@ -8,10 +8,14 @@ import json
 
 import ml_collections
 
+from gan_jax import configs
 from gan_jax.errors import ConfigError
+from gan_jax.penalties import PENALTIES
 
 UPDATE_SCHEMES = ('alternating', 'simultaneous')
 ON_NONFINITE = ('stop', 'skip')
+# Models whose D wraps its layers in spectral normalisation on request.
+SPECTRAL_NORM_MODELS = ('dcgan', 'maxout_mlp')
 
 
 def _at_least(config: ml_collections.ConfigDict, path: str, low: float) -> None:
@@ -48,6 +52,27 @@ def check_config(config: ml_collections.ConfigDict) -> None:
   if not 0.0 <= config.train.ema_decay < 1.0:
     raise ConfigError(
         f'config.train.ema_decay={config.train.ema_decay} must be in [0, 1)')
+  _check_regularisers(config)
+
+
+def _check_regularisers(config: ml_collections.ConfigDict) -> None:
+  PENALTIES.get(config.loss.penalty)  # an unknown name lists the choices
+  _at_least(config, 'loss.penalty_weight', 0)
+  if config.model.spectral_norm and (config.model.name
+                                     not in SPECTRAL_NORM_MODELS):
+    raise ConfigError(f'model.spectral_norm is not supported by model '
+                      f'{config.model.name!r}; models that support it: '
+                      f'{", ".join(SPECTRAL_NORM_MODELS)}')
+  # GMMN has no discriminator: its objective and its parameter-free D only
+  # make sense together (any other objective would read images as logits).
+  if (config.loss.name == 'mmd') != (config.model.name == 'gmmn'):
+    raise ConfigError(f'loss.name=\'mmd\' and model.name=\'gmmn\' (GMMN) go '
+                      f'together; got loss {config.loss.name!r} with model '
+                      f'{config.model.name!r}')
+  if config.loss.name == 'mmd' and (
+      not config.loss.mmd_sigmas or min(config.loss.mmd_sigmas) <= 0):
+    raise ConfigError(f'loss.mmd_sigmas={config.loss.mmd_sigmas} must be a '
+                      f'non-empty list of positive kernel scales')
 
 
 # Fields a resumed run may change: they steer the loop, not what is learnt.
@@ -77,6 +102,11 @@ def resume_changes(saved: dict, current: dict) -> dict[str, tuple]:
   """
   current = json.loads(json.dumps(current))  # tuples -> lists, as saved
   old, new = _flatten(saved), _flatten(current)
+  # A field added to gan_jax after the run started is no change at its
+  # default, which by construction reproduces the code it was saved with.
+  defaults = _flatten(json.loads(json.dumps(configs.base_config().to_dict())))
+  old.update({k: v for k, v in defaults.items()
+              if k not in old and new.get(k) == v})
   changed = {k: (old.get(k), new.get(k)) for k in sorted(old.keys() | new.keys())
              if old.get(k) != new.get(k)}
   refused = [k for k in changed if k not in RESUMABLE_CHANGES]

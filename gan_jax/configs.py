@@ -33,12 +33,21 @@ def base_config() -> ml_collections.ConfigDict:
   c.model.z_dist = 'normal'                   # 'normal' | 'uniform'
   c.model.pack = 1                            # PacGAN: D sees packs of m samples
   c.model.num_classes = 0                     # > 0: class-conditional G and D (CGAN)
+  # Wrap every Conv/Dense of D in spectral normalisation (Miyato et al. 2018);
+  # its power-iteration vectors live in D's batch_stats. dcgan, maxout_mlp.
+  c.model.spectral_norm = False
 
   c.loss = ml_collections.ConfigDict()
   # 'non_saturating' | 'minimax' | 'wasserstein' | 'hinge' | 'least_squares'
   # | 'relativistic' | 'relativistic_average' | 'absolute_error'
+  # | 'mmd' (GMMN: no discriminator; only with model 'gmmn')
   c.loss.name = 'non_saturating'
   c.loss.clip = 0.0                           # WGAN weight clipping c; 0 = off
+  # Added to D's loss: 'none' | 'gp' (WGAN-GP on interpolates) | 'r1' (on data)
+  c.loss.penalty = 'none'
+  c.loss.penalty_weight = 10.0                # lambda for 'gp', gamma for 'r1'
+  # 'mmd' kernel: sum over s of exp(-|x-y|^2 / (2 s)), the GMMN code's scales
+  c.loss.mmd_sigmas = (2.0, 5.0, 10.0, 20.0, 40.0, 80.0)
 
   c.optim = ml_collections.ConfigDict()
   c.optim.g = adam(2e-4, b1=0.5)

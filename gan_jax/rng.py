@@ -16,6 +16,7 @@ class Stream(enum.IntEnum):
   DROPOUT = 2  # dropout masks, indexed by step
   DATA = 3     # epoch permutations of the training set, indexed by epoch
   SAMPLES = 4  # the fixed z behind the sample grids
+  PENALTY = 5  # gradient-penalty interpolation weights, indexed by step
 
 
 def key_for(base: jax.Array, stream: Stream, counter=0) -> jax.Array:

@@ -22,7 +22,7 @@ from gan_jax.data.sampler import (DeviceData, sample_labels, sample_real,
                                   steps_per_epoch)
 from gan_jax.errors import ConfigError, Interrupted, NonFiniteError
 from gan_jax.generation import Sampler
-from gan_jax.losses import LOSSES
+from gan_jax.losses import build_loss
 from gan_jax.metric_writer import MetricWriter, Progress
 from gan_jax.models import balanced_labels, build_models, sample_noise
 from gan_jax.optim import build_optimizer
@@ -49,7 +49,7 @@ def build_gan(config: ml_collections.ConfigDict,
       num_examples, config.train.d_steps * config.train.batch_size)
   return Gan(
       models=build_models(config.model, image_shape),
-      loss=LOSSES.get(config.loss.name),
+      loss=build_loss(config.loss),
       g_tx=build_optimizer(config.optim.g, per_epoch),
       d_tx=build_optimizer(config.optim.d, per_epoch),
       d_steps=config.train.d_steps,

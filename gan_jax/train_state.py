@@ -33,7 +33,8 @@ class TrainState:
 
 def _split_vars(variables) -> tuple[PyTree, PyTree]:
   variables = dict(variables)
-  return variables.pop('params'), variables.get('batch_stats', {})
+  # A parameter-free module (GMMN's D) has no 'params' collection at all.
+  return variables.pop('params', {}), variables.get('batch_stats', {})
 
 
 def create_train_state(models: GanModels, g_tx: optax.GradientTransformation,

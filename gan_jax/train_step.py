@@ -8,6 +8,11 @@ recipes do by reusing `fake`): we keep the VJP of G at that point and pull
 D's gradient with respect to the fake images back through it. With
 `simultaneous=True`, G's gradient is taken against D *before* D's last update
 (the 2014 code's simultaneous k=1 update); otherwise against D after it.
+
+D minimises its objective plus `loss.penalty_weight` times the loss's
+gradient penalty; the penalty's extra D pass keeps neither its batch
+statistics nor its power-iteration updates, so penalties change D's gradient
+only, never its running statistics.
 """
 from collections.abc import Callable
 from typing import NamedTuple
@@ -31,7 +36,9 @@ NONFINITE_QUANTITIES = ('d_loss', 'g_loss', 'd_grads', 'g_grads')
 
 
 def _all_finite(tree) -> Array:
-  return jnp.all(jnp.stack([jnp.all(jnp.isfinite(x))
+  # A GMMN's D has no parameters: an empty tree is finite.
+  return jnp.all(jnp.stack([jnp.array(True)] +
+                           [jnp.all(jnp.isfinite(x))
                             for x in jax.tree.leaves(tree)]))
 
 
@@ -93,21 +100,29 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
   """
   generator, discriminator = gan.models.generator, gan.models.discriminator
 
-  def d_update(d_params, d_stats, d_opt, real, fake, labels, key):
+  def d_update(d_params, d_stats, d_opt, real, fake, labels, key, penalty_key):
     real_key, fake_key = jax.random.split(key)
+    point_key, dropout_key = jax.random.split(penalty_key)
 
     def loss_fn(params):
       real_logits, stats = apply_model(discriminator, params, d_stats, real,
                                        labels, train=True, key=real_key)
       fake_logits, stats = apply_model(discriminator, params, stats, fake,
                                        labels, train=True, key=fake_key)
-      return gan.loss.d_loss(real_logits, fake_logits), (
-          stats, real_logits, fake_logits)
 
-    (loss, (d_stats, real_logits, fake_logits)), grads = jax.value_and_grad(
-        loss_fn, has_aux=True)(d_params)
+      def critic(x):
+        return apply_model(discriminator, params, stats, x, labels,
+                           train=True, key=dropout_key)[0]
+
+      penalty = gan.loss.penalty_weight * gan.loss.penalty(critic, real, fake,
+                                                           point_key)
+      return gan.loss.d_loss(real_logits, fake_logits) + penalty, (
+          stats, real_logits, fake_logits, penalty)
+
+    (loss, (d_stats, real_logits, fake_logits, penalty)), grads = (
+        jax.value_and_grad(loss_fn, has_aux=True)(d_params))
     updates, d_opt = gan.d_tx.update(grads, d_opt, d_params)
-    metrics = {'d_loss': loss,
+    metrics = {'d_loss': loss, 'd_penalty': penalty,
                'd_real': jnp.mean(jax.nn.sigmoid(real_logits)),
                'd_fake': jnp.mean(jax.nn.sigmoid(fake_logits)),
                'd_finite': jnp.isfinite(loss) & _all_finite(grads)}
@@ -125,15 +140,18 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
     zs = zs.reshape(k, batch, -1)
     keys = jax.random.split(
         rng.key_for(state.key, rng.Stream.DROPOUT, state.step), k)
+    penalty_keys = jax.random.split(
+        rng.key_for(state.key, rng.Stream.PENALTY, state.step), k)
 
     def d_only(carry, inputs):
       d_params, d_stats, d_opt, g_stats = carry
-      real_i, labels_i, z_i, key_i = inputs
+      real_i, labels_i, z_i, key_i, penalty_key_i = inputs
       g_key, d_key = jax.random.split(key_i)
       fake, g_stats = apply_model(generator, state.g_params, g_stats, z_i,
                                   labels_i, train=True, key=g_key)
       d_params, d_stats, d_opt, m = d_update(d_params, d_stats, d_opt, real_i,
-                                             fake, labels_i, d_key)
+                                             fake, labels_i, d_key,
+                                             penalty_key_i)
       return (d_params, d_stats, d_opt, g_stats), m['d_finite']
 
     carry = (state.d_params, state.d_stats, state.d_opt_state, state.g_stats)
@@ -141,7 +159,7 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
     if k > 1:
       carry, finite = jax.lax.scan(
           d_only, carry, (real[:-1], None if labels is None else labels[:-1],
-                          zs[:-1], keys[:-1]))
+                          zs[:-1], keys[:-1], penalty_keys[:-1]))
       earlier_d_finite = jnp.all(finite)
     d_params, d_stats, d_opt, g_stats = carry
 
@@ -153,7 +171,7 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
         state.g_params, has_aux=True)
     new_d_params, d_stats, d_opt, metrics = d_update(
         d_params, d_stats, d_opt, real[-1], jax.lax.stop_gradient(fake),
-        last_labels, d_key)
+        last_labels, d_key, penalty_keys[-1])
     critic = d_params if gan.simultaneous else new_d_params
 
     def g_loss_fn(fake):

@@ -47,8 +47,10 @@ def test_run_writes_checkpoint_samples_metrics_and_tensorboard(tmp_path):
     (['--config.data.name=cifar'],
      "unknown dataset 'cifar': choose one of mnist, fashion_mnist"),
     (['--config.model.name=resnet'],
-     "unknown model 'resnet'; choose one of: dcgan, maxout_mlp"),
+     "unknown model 'resnet'; choose one of: dcgan, gmmn, maxout_mlp"),
     (['--config.loss.name=hinje'], "unknown loss 'hinje'; choose one of:"),
+    (['--config.loss.penalty=gradient'],
+     "unknown penalty 'gradient'; choose one of: gp, none, r1"),
     (['--config.optim.g.name=lamb'], "unknown optimizer 'lamb'"),
     (['--config.train.update_scheme=both'],
      "unknown train.update_scheme 'both'; choose one of: alternating, "

@@ -5,7 +5,8 @@ import jax
 import numpy as np
 import pytest
 
-from gan_jax import parallel
+from gan_jax import config_checks, parallel
+from gan_jax.errors import ConfigError
 from gan_jax.losses import LOSSES
 from gan_jax.models import MODELS
 from gan_jax.models.spec import VECTOR_MODELS
@@ -42,19 +43,44 @@ def _changed(before, after):
           zip(jax.tree.leaves(before), jax.tree.leaves(after))]
 
 
+def _allowed(model, **overrides) -> bool:
+  try:
+    config_checks.check_config(tiny_config(model, **overrides))
+  except ConfigError:
+    return False
+  return True
+
+
 # Model variants that are a registered model plus config.
-VARIANTS = {'cgan': ('dcgan', {'model__num_classes': 10})}
-# Every model x objective, and the update schemes with the paper's loss.
-COMBINATIONS = ([(m, l, 'alternating') for m in [*MODELS, *VARIANTS]
-                 for l in LOSSES] +
-                [(m, 'non_saturating', 'simultaneous') for m in MODELS])
+VARIANTS = {'cgan': ('dcgan', (('model.num_classes', 10),))}
+# Every model (and variant) x objective that the config checks allow, and
+# the update schemes with the paper's loss. Penalties and spectral
+# normalisation only add a term to D's loss or rescale D's kernels, whatever
+# the objective, so rather than the whole product (~10 s of CPU each) each
+# penalty runs on every model and, with spectral normalisation, on objectives
+# of each family.
+NO_EXTRAS = (('loss.penalty', 'none'),)
+COMBINATIONS = (
+    [(m, l, 'alternating', NO_EXTRAS) for m in [*MODELS, *VARIANTS]
+     for l in LOSSES if _allowed(VARIANTS.get(m, (m,))[0], loss__name=l)] +
+    [(m, 'non_saturating', 'simultaneous', NO_EXTRAS) for m in MODELS
+     if _allowed(m, loss__name='non_saturating')] +
+    [('dcgan', 'wasserstein', 'alternating', (('loss.penalty', 'gp'),)),
+     ('dcgan', 'hinge', 'alternating', (('loss.penalty', 'r1'),
+                                        ('model.spectral_norm', True))),
+     ('cgan', 'hinge', 'alternating', (('loss.penalty', 'r1'),)),
+     ('maxout_mlp', 'least_squares', 'alternating',
+      (('loss.penalty', 'gp'), ('model.spectral_norm', True))),
+     ('maxout_mlp', 'relativistic', 'alternating', (('loss.penalty', 'r1'),))])
 
 
-@pytest.mark.parametrize('model,loss,scheme', COMBINATIONS)
-def test_one_update(model, loss, scheme):
-  model, extra = VARIANTS.get(model, (model, {}))
+@pytest.mark.parametrize('model,loss,scheme,extras', COMBINATIONS)
+def test_one_update(model, loss, scheme, extras):
+  model, variant = VARIANTS.get(model, (model, ()))
   config = tiny_config(model, loss__name=loss, train__update_scheme=scheme,
-                       train__ema_decay=0.5, **extra)
+                       train__ema_decay=0.5, **{k.replace('.', '__'): v
+                                                for k, v in (*variant,
+                                                             *extras)})
   before, after, metrics = _one_step(config)
 
   assert int(after.step) == 1
@@ -73,6 +99,14 @@ def test_one_update(model, loss, scheme):
   assert _changed(before.g_params, after.g_params)[-1]  # G's output layer
   assert any(_changed(before.g_ema, after.g_ema))
   assert 0 < metrics['d_real'] < 1 and 0 < metrics['d_fake'] < 1
+  assert (metrics['d_penalty'] > 0) == (config.loss.penalty != 'none')
+
+
+def test_every_objective_and_penalty_is_covered():
+  covered = {(loss, dict(extras)['loss.penalty'])
+             for _, loss, _, extras in COMBINATIONS}
+  assert {loss for loss, _ in covered} == set(LOSSES)
+  assert {p for _, p in covered} == {'none', 'gp', 'r1'}
 
 
 def test_k_discriminator_steps_apply_k_optimizer_updates():

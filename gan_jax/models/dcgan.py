@@ -18,7 +18,7 @@ import jax.numpy as jnp
 import ml_collections
 
 from gan_jax.errors import ConfigError
-from gan_jax.models.layers import SubpixelConvTranspose
+from gan_jax.models.layers import SubpixelConvTranspose, spectral_norm
 from gan_jax.models.spec import GanModels, MODELS
 
 _init = nn.initializers.normal(0.02)
@@ -60,20 +60,25 @@ class Generator(nn.Module):
 class Discriminator(nn.Module):
   width: int = 64
   num_classes: int = 0
+  spectral_norm: bool = False
 
   @nn.compact
   def __call__(self, x: jax.Array, labels: jax.Array | None = None, *,
                train: bool) -> jax.Array:
+    def sn(layer):
+      return spectral_norm(layer, self.spectral_norm, train)
+
     if self.num_classes:
       planes = jax.nn.one_hot(labels, self.num_classes)[:, None, None, :]
       x = jnp.concatenate(
           [x, jnp.broadcast_to(planes, (*x.shape[:3], self.num_classes))], -1)
-    x = nn.Conv(self.width, (4, 4), (2, 2), padding='SAME', kernel_init=_init)(x)
+    x = sn(nn.Conv(self.width, (4, 4), (2, 2), padding='SAME',
+                   kernel_init=_init))(x)
     x = nn.leaky_relu(x, 0.2)
-    x = nn.Conv(2 * self.width, (4, 4), (2, 2), padding='SAME', use_bias=False,
-                kernel_init=_init)(x)
+    x = sn(nn.Conv(2 * self.width, (4, 4), (2, 2), padding='SAME',
+                   use_bias=False, kernel_init=_init))(x)
     x = nn.leaky_relu(_batch_norm(train)(x), 0.2)
-    x = nn.Dense(1, kernel_init=_init)(x.reshape(x.shape[0], -1))
+    x = sn(nn.Dense(1, kernel_init=_init))(x.reshape(x.shape[0], -1))
     return x[:, 0]
 
 
@@ -85,5 +90,6 @@ def build(config: ml_collections.ConfigDict,
                       f'{image_shape[0]}x{image_shape[1]}')
   classes = config.get('num_classes', 0)
   return GanModels(Generator(tuple(image_shape), config.width, classes),
-                   Discriminator(config.width, classes), (-1.0, 1.0),
-                   config.z_dim, config.z_dist, num_classes=classes)
+                   Discriminator(config.width, classes, config.spectral_norm),
+                   (-1.0, 1.0), config.z_dim, config.z_dist,
+                   num_classes=classes)

@@ -13,8 +13,11 @@ t with t = pad - p (mod s), reading input pixel m + (p + t - pad) / s. So each
 phase is a small ordinary convolution of the undilated input with a slice of
 the kernel; we run the s*s of them (no multiplications by inserted zeros, so
 the same FLOPs as the transposed convolution) and interleave the results.
+
+`spectral_norm` optionally wraps a layer in spectral normalisation.
 """
 from collections.abc import Callable, Sequence
+import functools
 
 import flax.linen as nn
 import jax
@@ -74,3 +77,18 @@ class SubpixelConvTranspose(nn.Module):
     if self.use_bias:
       y = y + self.param('bias', self.bias_init, (self.features,))
     return y
+
+
+def spectral_norm(layer: nn.Module, enabled: bool,
+                  train: bool) -> Callable[[jax.Array], jax.Array]:
+  """`layer`, or `layer` with its kernel divided by its largest singular value.
+
+  Miyato et al. 2018: bounding every layer's spectral norm by 1 makes D
+  1-Lipschitz (for 1-Lipschitz activations) at the cost of one power
+  iteration per call. The iteration's vector is kept in 'batch_stats' and
+  advanced only in training; convolution kernels are reshaped to
+  [kh * kw * in, out] matrices first.
+  """
+  if not enabled:
+    return layer
+  return functools.partial(nn.SpectralNorm(layer), update_stats=train)

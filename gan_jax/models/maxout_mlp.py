@@ -12,6 +12,7 @@ import jax
 import jax.numpy as jnp
 import ml_collections
 
+from gan_jax.models.layers import spectral_norm
 from gan_jax.models.spec import GanModels, MODELS
 
 
@@ -26,10 +27,12 @@ class Maxout(nn.Module):
   units: int
   pieces: int
   kernel_init: Callable
+  spectral_norm: bool = False
 
   @nn.compact
-  def __call__(self, x: jax.Array) -> jax.Array:
-    y = nn.Dense(self.units * self.pieces, kernel_init=self.kernel_init)(x)
+  def __call__(self, x: jax.Array, *, train: bool = False) -> jax.Array:
+    dense = nn.Dense(self.units * self.pieces, kernel_init=self.kernel_init)
+    y = spectral_norm(dense, self.spectral_norm, train)(x)
     return y.reshape(*x.shape[:-1], self.units, self.pieces).max(-1)
 
 
@@ -56,15 +59,18 @@ class Discriminator(nn.Module):
   input_dropout: float = 0.2
   hidden_dropout: float = 0.5
   irange: float = 0.005
+  spectral_norm: bool = False
 
   @nn.compact
   def __call__(self, x: jax.Array, *, train: bool) -> jax.Array:
     x = x.reshape(x.shape[0], -1)
     x = nn.Dropout(self.input_dropout, deterministic=not train)(x)
     for _ in range(self.layers):
-      x = Maxout(self.units, self.pieces, _uniform(self.irange))(x)
+      x = Maxout(self.units, self.pieces, _uniform(self.irange),
+                 self.spectral_norm)(x, train=train)
       x = nn.Dropout(self.hidden_dropout, deterministic=not train)(x)
-    return nn.Dense(1, kernel_init=_uniform(self.irange))(x)[:, 0]
+    out = nn.Dense(1, kernel_init=_uniform(self.irange))
+    return spectral_norm(out, self.spectral_norm, train)(x)[:, 0]
 
 
 @MODELS.register('maxout_mlp')
@@ -74,5 +80,5 @@ def build(config: ml_collections.ConfigDict,
       Generator(tuple(image_shape), tuple(config.g_hidden), config.g_irange),
       Discriminator(config.d_units, config.d_pieces, config.d_layers,
                     config.d_input_dropout, config.d_hidden_dropout,
-                    config.d_irange),
+                    config.d_irange, config.spectral_norm),
       (0.0, 1.0), config.z_dim, config.z_dist)

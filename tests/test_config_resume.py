@@ -1,0 +1,26 @@
+"""Resuming a run saved before a config field existed."""
+import pytest
+
+from gan_jax import config_checks
+from gan_jax.errors import ConfigError
+from tiny import tiny_config
+
+
+def _saved_without_penalty_fields():
+  saved = tiny_config('dcgan').to_dict()
+  for field in ('penalty', 'penalty_weight', 'mmd_sigmas'):
+    del saved['loss'][field]
+  del saved['model']['spectral_norm']
+  return saved
+
+
+def test_fields_added_later_resume_at_their_defaults():
+  current = tiny_config('dcgan').to_dict()
+  assert config_checks.resume_changes(_saved_without_penalty_fields(),
+                                      current) == {}
+
+
+def test_fields_added_later_refuse_other_values():
+  current = tiny_config('dcgan', loss__penalty='r1').to_dict()
+  with pytest.raises(ConfigError, match="loss.penalty: None -> 'r1'"):
+    config_checks.resume_changes(_saved_without_penalty_fields(), current)
