@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from gan_jax import parallel
+from gan_jax.data.sampler import DeviceData
 from gan_jax.train import build_gan, make_dataset_step
 from gan_jax.train_state import create_train_state
 from tiny import tiny_config
@@ -21,7 +22,7 @@ def _train(config, steps):
   step = jax.jit(make_dataset_step(gan, config.train.batch_size,
                                    parallel.make_mesh()))
   for _ in range(steps):
-    state, _ = step(state, IMAGES)
+    state, _ = step(state, DeviceData(IMAGES))
   return gan, state
 
 
