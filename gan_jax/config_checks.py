@@ -66,7 +66,7 @@ def _check_regularisers(config: ml_collections.ConfigDict) -> None:
   # GMMN has no discriminator: its objective and its parameter-free D only
   # make sense together (any other objective would read images as logits).
   if (config.loss.name == 'mmd') != (config.model.name == 'gmmn'):
-    raise ConfigError(f'loss.name=\'mmd\' and model.name=\'gmmn\' (GMMN) go '
+    raise ConfigError("loss.name='mmd' and model.name='gmmn' (GMMN) go "
                       f'together; got loss {config.loss.name!r} with model '
                       f'{config.model.name!r}')
   if config.loss.name == 'mmd' and (

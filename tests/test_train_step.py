@@ -74,7 +74,13 @@ COMBINATIONS = (
      ('maxout_mlp', 'relativistic', 'alternating', (('loss.penalty', 'r1'),))])
 
 
-@pytest.mark.parametrize('model,loss,scheme,extras', COMBINATIONS)
+def _name(combination) -> str:
+  *names, extras = combination
+  return '-'.join(names + [f'{k.split(".")[-1]}={v}' for k, v in extras])
+
+
+@pytest.mark.parametrize('model,loss,scheme,extras', COMBINATIONS,
+                         ids=[_name(c) for c in COMBINATIONS])
 def test_one_update(model, loss, scheme, extras):
   model, variant = VARIANTS.get(model, (model, ()))
   config = tiny_config(model, loss__name=loss, train__update_scheme=scheme,
