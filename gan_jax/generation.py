@@ -20,8 +20,7 @@ class Sampler:
   """sampler(state, z[, labels]) -> uint8 [N, H, W, C], or float32 [N, D].
 
   A class-conditional G draws the classes given, or by default every class
-  equally in blocks (`models.balanced_labels`): row i of a 10x10 sheet is
-  class i, and scored samples cover the classes evenly.
+  equally (`models.balanced_labels`).
   """
 
   def __init__(self, gan: Gan, batch_size: int = 500):

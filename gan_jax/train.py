@@ -24,7 +24,8 @@ from gan_jax.errors import ConfigError, Interrupted, NonFiniteError
 from gan_jax.generation import Sampler
 from gan_jax.losses import build_loss
 from gan_jax.metric_writer import MetricWriter, Progress
-from gan_jax.models import balanced_labels, build_models, sample_noise
+from gan_jax.models import (balanced_labels, build_models, sample_noise,
+                            sheet_labels)
 from gan_jax.optim import build_optimizer
 from gan_jax.train_state import TrainState, create_train_state
 from gan_jax.train_step import Gan, make_train_step, nonfinite_names
@@ -184,6 +185,7 @@ def _train(config, workdir, gan, mesh, train_images, train_labels,
       gan.models, rng.key_for(view(state, i).key, rng.Stream.SAMPLES, counter),
       n)
   sheet_z = [noise_for(i, config.train.num_samples, 0) for i in range(members)]
+  sheet_y = sheet_labels(gan.models, config.train.num_samples)  # row i = class i
   eval_every = config.eval.every
   if eval_every:
     eval_metrics = evaluation.parse_metrics(config.eval.metrics)
@@ -219,7 +221,7 @@ def _train(config, workdir, gan, mesh, train_images, train_labels,
         writer.write_scalars(step, {**scalars, 'steps_per_sec': rate})
     for i, (out_dir, writer) in enumerate(zip(out_dirs, writers)):
       if sample:
-        sheet = images.sheet(sampler(view(state, i), sheet_z[i]))
+        sheet = images.sheet(sampler(view(state, i), sheet_z[i], sheet_y))
         if is_main:
           images.save_png(out_dir / 'samples' / f'step_{step:07d}.png', sheet)
         writer.write_image(step, 'samples', sheet)

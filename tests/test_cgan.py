@@ -10,7 +10,7 @@ from gan_jax import data, train
 from gan_jax.errors import ConfigError
 from gan_jax.generation import Sampler
 from gan_jax.metrics import evaluate_images
-from gan_jax.models import balanced_labels, build_models
+from gan_jax.models import balanced_labels, build_models, sheet_labels
 from gan_jax.train_state import create_train_state
 from tiny import tiny_config
 
@@ -19,14 +19,17 @@ def _cgan(**extra):
   return tiny_config('dcgan', model__num_classes=10, **extra)
 
 
-def test_balanced_labels_give_one_class_per_sheet_row():
+def test_sheets_have_a_class_per_row_and_scored_samples_every_class():
   models = build_models(_cgan().model, (28, 28, 1))
-  labels = np.asarray(balanced_labels(models, 100)).reshape(10, 10)
+  labels = np.asarray(sheet_labels(models, 100)).reshape(10, 10)
   assert (labels == np.arange(10)[:, None]).all()
-  assert np.bincount(np.asarray(balanced_labels(models, 1000))).tolist() == \
-      [100] * 10
-  assert balanced_labels(build_models(tiny_config('dcgan').model,
-                                      (28, 28, 1)), 10) is None
+  scored = np.asarray(balanced_labels(models, 1000))
+  assert np.bincount(scored).tolist() == [100] * 10
+  # Every tenth of the scored samples (one Inception Score split) holds all
+  # classes; in blocks, a split would hold one class and IS would read ~1.
+  assert all(len(set(part)) == 10 for part in scored.reshape(10, 100))
+  plain = build_models(tiny_config('dcgan').model, (28, 28, 1))
+  assert balanced_labels(plain, 10) is None and sheet_labels(plain, 10) is None
 
 
 def test_the_class_changes_what_g_draws_and_what_d_says():

@@ -1,7 +1,7 @@
 """Architectures, registered by name; importing this package registers all."""
 from gan_jax.models import dcgan, gmmn, maxout_mlp, mlp  # noqa: F401
 from gan_jax.models.spec import (GanModels, MODELS, balanced_labels,
-                                 build_models, sample_noise)
+                                 build_models, sample_noise, sheet_labels)
 
 __all__ = ['GanModels', 'MODELS', 'balanced_labels', 'build_models',
-           'sample_noise']
+           'sample_noise', 'sheet_labels']

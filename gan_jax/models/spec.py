@@ -36,9 +36,17 @@ class GanModels(NamedTuple):
 
 
 def balanced_labels(models: GanModels, n: int) -> jax.Array | None:
-  """Classes for n samples drawn for viewing or scoring: equal numbers of
-  each, in blocks, so a 10x10 sheet of a 10-class model has row i = class i
-  and a scored sample set has every class equally. None if unconditional."""
+  """Classes for n samples to score: every class equally, interleaved
+  (0, 1, ..., C-1, 0, 1, ...), so any contiguous slice, such as one of the
+  Inception Score's splits, holds all classes. None if unconditional."""
+  if not models.num_classes:
+    return None
+  return jnp.arange(n, dtype=jnp.int32) % models.num_classes
+
+
+def sheet_labels(models: GanModels, n: int) -> jax.Array | None:
+  """Classes for a sample sheet: in blocks, so row i of a CxC sheet is
+  class i. None if unconditional."""
   if not models.num_classes:
     return None
   return (jnp.arange(n) * models.num_classes // n).astype(jnp.int32)
