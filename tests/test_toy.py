@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from gan_jax import data, images, train
+from gan_jax import config_checks, data, images, train
 from gan_jax.data import toy
 from gan_jax.data.sampler import sample_real
-from gan_jax.errors import DataError
+from gan_jax.errors import ConfigError, DataError
 from gan_jax.metrics import toy as toy_metrics
 from tiny import load_experiment, tiny_config
 
@@ -146,3 +146,8 @@ def test_a_packed_ring_gan_trains_through_the_loop(tmp_path):
   assert (tmp_path / 'samples' / 'step_0000002.png').exists()
   assert load_experiment('grid.py', 'pack=4').train.batch_size == 400
   assert load_experiment('toy_1d.py', 'data=mixture1d').model.z_dim == 1
+
+
+def test_image_metrics_are_refused_for_toy_data():
+  with pytest.raises(ConfigError, match='eval.every=0'):
+    config_checks.check_config(tiny_config('mlp', eval__every=10))
