@@ -1,6 +1,6 @@
 """The 1-D lab, measured: transform method, optimal D and the -log 4 value.
 
-  python benchmarks/toy_1d.py [--data=gauss1d] [--steps=3000] [--lr=2e-3]
+  python benchmarks/toy_1d.py [--data=gauss1d] [--steps=3000] [--lr=1e-3]
       [--frozen_at=100] [--d_steps=2000]
 
 1. A GAN trains through the normal loop (experiments/toy_1d.py). Its G is
@@ -35,7 +35,7 @@ from gan_jax.train_step import apply_model
 
 _DATA = flags.DEFINE_string('data', 'gauss1d', 'gauss1d or mixture1d.')
 _STEPS = flags.DEFINE_integer('steps', 3000, 'G updates of the GAN.')
-_LR = flags.DEFINE_float('lr', 2e-3, 'Adam learning rate.')
+_LR = flags.DEFINE_float('lr', 1e-3, 'Adam learning rate.')
 _FROZEN_AT = flags.DEFINE_integer('frozen_at', 100, 'Steps of the frozen G.')
 _D_STEPS = flags.DEFINE_integer('d_steps', 2000, 'D updates against it.')
 _SEED = flags.DEFINE_integer('seed', 0, 'Seed of both runs.')

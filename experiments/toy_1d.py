@@ -11,8 +11,8 @@ from gan_jax import configs
 
 
 def get_config(arg=None):
-  arg = configs.parse_arg(arg, data='gauss1d', steps=3000, lr=2e-3, width=32,
-                          pack=1)
+  arg = configs.parse_arg(arg, data='gauss1d', steps=3000, lr=1e-3, width=32,
+                          pack=1, init_std=0.3, bias_std=2.0)
   config = configs.base_config()
   config.data.name = arg.data
   config.model.name = 'mlp'
@@ -24,7 +24,8 @@ def get_config(arg=None):
   config.model.d_units = arg.width
   config.model.d_pieces = 5
   config.model.d_layers = 2
-  config.model.init_std = 0.1
+  config.model.init_std = arg.init_std
+  config.model.bias_std = arg.bias_std  # spread the bends (see models/mlp.py)
   config.optim.g = configs.adam(arg.lr, b1=0.5)
   config.optim.d = configs.adam(arg.lr, b1=0.5)
   config.train.batch_size = 256

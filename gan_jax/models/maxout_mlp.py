@@ -26,10 +26,12 @@ class Maxout(nn.Module):
   units: int
   pieces: int
   kernel_init: Callable
+  bias_init: Callable = nn.initializers.zeros_init()
 
   @nn.compact
   def __call__(self, x: jax.Array) -> jax.Array:
-    y = nn.Dense(self.units * self.pieces, kernel_init=self.kernel_init)(x)
+    y = nn.Dense(self.units * self.pieces, kernel_init=self.kernel_init,
+                 bias_init=self.bias_init)(x)
     return y.reshape(*x.shape[:-1], self.units, self.pieces).max(-1)
 
 
