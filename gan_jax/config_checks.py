@@ -9,6 +9,7 @@ import json
 import ml_collections
 
 from gan_jax import configs
+from gan_jax.data.toy import TOY_DATASETS
 from gan_jax.errors import ConfigError
 from gan_jax.penalties import PENALTIES
 
@@ -49,6 +50,11 @@ def check_config(config: ml_collections.ConfigDict) -> None:
     raise ConfigError(
         f'config.train.batch_size={config.train.batch_size} must be divisible '
         f'by config.model.pack={config.model.pack}: D reads whole packs')
+  if config.eval.every and config.data.name in TOY_DATASETS:
+    raise ConfigError(
+        f'config.eval.every={config.eval.every}, but the image metrics do not '
+        f'apply to the toy dataset {config.data.name!r}: set eval.every=0 and '
+        'score it with benchmarks/mode_coverage.py or benchmarks/toy_1d.py')
   if not 0.0 <= config.train.ema_decay < 1.0:
     raise ConfigError(
         f'config.train.ema_decay={config.train.ema_decay} must be in [0, 1)')

@@ -193,6 +193,7 @@ def pacgan2018(dataset: str, pack: int) -> ml_collections.ConfigDict:
   c.model.d_pieces = 5
   c.model.d_layers = 3
   c.model.init_std = 0.02
+  c.model.bias_std = 0.0
   c.loss.name = 'non_saturating'
   c.optim.g = adam(1e-4, b1=0.8)
   c.optim.d = adam(1e-4, b1=0.8)

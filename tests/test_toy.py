@@ -4,11 +4,12 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from gan_jax import data, images
+from gan_jax import config_checks, data, images, train
 from gan_jax.data import toy
 from gan_jax.data.sampler import sample_real
-from gan_jax.errors import DataError
+from gan_jax.errors import ConfigError, DataError
 from gan_jax.metrics import toy as toy_metrics
+from tiny import load_experiment, tiny_config
 
 
 def test_ring_and_grid_are_pacgans_mixtures():
@@ -134,3 +135,19 @@ def test_point_sheets():
   bars = images.sheet(np.array([[0.0], [0.0], [1.0]]))
   assert bars.shape == (256, 256, 1)
   assert bars[:, :, 0].min(axis=0).tolist().count(0) == 2  # two bars
+
+
+def test_a_packed_ring_gan_trains_through_the_loop(tmp_path):
+  config = tiny_config('mlp', model__pack=2, train__num_steps=2,
+                       train__log_every=1, train__sample_every=2,
+                       train__checkpoint_every=2)
+  state = train.train_and_evaluate(config, str(tmp_path))
+  assert int(state.step) == 2
+  assert (tmp_path / 'samples' / 'step_0000002.png').exists()
+  assert load_experiment('grid.py', 'pack=4').train.batch_size == 400
+  assert load_experiment('toy_1d.py', 'data=mixture1d').model.z_dim == 1
+
+
+def test_image_metrics_are_refused_for_toy_data():
+  with pytest.raises(ConfigError, match='eval.every=0'):
+    config_checks.check_config(tiny_config('mlp', eval__every=10))

@@ -15,6 +15,7 @@ import pathlib
 import numpy as np
 import tensorflow_datasets as tfds
 
+from gan_jax.data import stacked
 from gan_jax.data import tfd
 from gan_jax.data import tfds_builders
 from gan_jax.data import toy
@@ -31,13 +32,15 @@ ALL_DATASETS: dict[str, type[tfds_builders.LocalBuilder]] = {
     **DATASETS,
     'tfd': tfd.TfdMat,
 }
+# Datasets built from another one's images: name -> source dataset.
+DERIVED = {'stacked_mnist': 'mnist'}
 ENV_VAR = 'GAN_JAX_DATA_DIR'
 
 
 def _builder_cls(name: str) -> type[tfds_builders.LocalBuilder]:
   if name not in ALL_DATASETS:
     raise DataError(f'unknown dataset {name!r}: choose one of '
-                    f'{", ".join([*ALL_DATASETS, *toy.TOY_DATASETS])}')
+                    f'{", ".join([*ALL_DATASETS, *DERIVED, *toy.TOY_DATASETS])}')
   return ALL_DATASETS[name]
 
 
@@ -111,7 +114,9 @@ def load_split(name: str, split: str, data_dir: str | None = None,
   """Returns (images uint8 [N,H,W,C], labels int32 [N]) in source file order.
 
   MNIST-like datasets give 28x28x1 images and their labels; TFD gives 48x48x1
-  images and zeros (see `gan_jax.data.tfd` for its splits). Toy datasets
+  images and zeros (see `gan_jax.data.tfd` for its splits); 'stacked_mnist'
+  28x28x3 digit triples and their mode 0..999 (`gan_jax.data.stacked`),
+  built from MNIST's 'train' or 'test' split. Toy datasets
   ('ring', 'grid', ...; `gan_jax.data.toy`) are generated, not read: float32
   points [N, D] and their mixture components.
 
@@ -124,5 +129,11 @@ def load_split(name: str, split: str, data_dir: str | None = None,
   """
   if name in toy.TOY_DATASETS:
     return toy.load_split(name, split)
+  if name in DERIVED:
+    if split not in stacked.SEEDS:
+      raise DataError(f'{name} has splits {", ".join(stacked.SEEDS)}, '
+                      f'not {split!r}')
+    return stacked.stack(*load_split(DERIVED[name], split, data_dir, tfds_dir),
+                         stacked.NUM_EXAMPLES, stacked.SEEDS[split])
   builder = prepared_builder(name, data_dir, tfds_dir)
   return tfds_builders.read_split(builder, split)

@@ -27,11 +27,13 @@ class Maxout(nn.Module):
   units: int
   pieces: int
   kernel_init: Callable
+  bias_init: Callable = nn.initializers.zeros_init()
   spectral_norm: bool = False
 
   @nn.compact
   def __call__(self, x: jax.Array, *, train: bool = False) -> jax.Array:
-    dense = nn.Dense(self.units * self.pieces, kernel_init=self.kernel_init)
+    dense = nn.Dense(self.units * self.pieces, kernel_init=self.kernel_init,
+                     bias_init=self.bias_init)
     y = spectral_norm(dense, self.spectral_norm, train)(x)
     return y.reshape(*x.shape[:-1], self.units, self.pieces).max(-1)
 
