@@ -69,7 +69,7 @@ class Discriminator(nn.Module):
     x = nn.Dropout(self.input_dropout, deterministic=not train)(x)
     for _ in range(self.layers):
       x = Maxout(self.units, self.pieces, _uniform(self.irange),
-                 self.spectral_norm)(x, train=train)
+                 spectral_norm=self.spectral_norm)(x, train=train)
       x = nn.Dropout(self.hidden_dropout, deterministic=not train)(x)
     out = nn.Dense(1, kernel_init=_uniform(self.irange))
     return spectral_norm(out, self.spectral_norm, train)(x)[:, 0]
