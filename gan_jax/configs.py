@@ -36,12 +36,15 @@ def base_config() -> ml_collections.ConfigDict:
   # Wrap every Conv/Dense of D in spectral normalisation (Miyato et al. 2018);
   # its power-iteration vectors live in D's batch_stats. dcgan, maxout_mlp.
   c.model.spectral_norm = False
+  # InfoGAN: (categorical K, continuous L) codes appended to z; (0, 0) = off.
+  c.model.info_codes = (0, 0)
 
   c.loss = ml_collections.ConfigDict()
   # 'non_saturating' | 'minimax' | 'wasserstein' | 'hinge' | 'least_squares'
   # | 'relativistic' | 'relativistic_average' | 'absolute_error'
   # | 'mmd' (GMMN: no discriminator; only with model 'gmmn')
   c.loss.name = 'non_saturating'
+  c.loss.info_weight = 1.0                    # InfoGAN's lambda
   c.loss.clip = 0.0                           # WGAN weight clipping c; 0 = off
   # Added to D's loss: 'none' | 'gp' (WGAN-GP on interpolates) | 'r1' (on data)
   c.loss.penalty = 'none'

@@ -156,3 +156,19 @@ def build_loss(config: ml_collections.ConfigDict) -> GanLoss:
       g_loss=functools.partial(loss.g_loss, **bound),
       penalty=PENALTIES.get(config.penalty),
       penalty_weight=float(config.penalty_weight))
+
+
+def mutual_information(q: Array, z: Array,
+                       info_codes: tuple[int, int]) -> Array:
+  """InfoGAN's variational bound on -I(c; G(z, c)), up to a constant
+  (Chen et al. 2016): cross-entropy of Q's logits against the categorical
+  code, plus the Gaussian negative log-likelihood (unit variance) of the
+  continuous codes under Q's means. The codes are the last K + L entries
+  of G's input `z` (see models.sample_noise)."""
+  categorical, continuous = info_codes
+  codes = z[:, z.shape[1] - categorical - continuous:]
+  cat_loss = -jnp.mean(jnp.sum(codes[:, :categorical] * jax.nn.log_softmax(
+      q[:, :categorical]), axis=-1))
+  cont_loss = 0.5 * jnp.mean(jnp.sum(
+      (codes[:, categorical:] - q[:, categorical:]) ** 2, axis=-1))
+  return cat_loss + cont_loss

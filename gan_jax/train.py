@@ -57,7 +57,8 @@ def build_gan(config: ml_collections.ConfigDict,
       simultaneous=config.train.update_scheme == 'simultaneous',
       ema_decay=config.train.ema_decay,
       skip_nonfinite=config.train.on_nonfinite == 'skip',
-      d_clip=config.loss.clip)
+      d_clip=config.loss.clip,
+      info_weight=config.loss.info_weight)
 
 
 def make_dataset_step(gan: Gan, batch_size: int,

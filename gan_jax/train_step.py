@@ -23,7 +23,7 @@ import jax.numpy as jnp
 import optax
 
 from gan_jax import rng
-from gan_jax.losses import GanLoss
+from gan_jax.losses import GanLoss, mutual_information
 from gan_jax.models import GanModels, sample_noise
 from gan_jax.optim import learning_rate
 from gan_jax.train_state import TrainState
@@ -63,6 +63,7 @@ class Gan(NamedTuple):
   ema_decay: float = 0.0     # final EMA decay; 0 keeps g_ema equal to g_params
   skip_nonfinite: bool = False  # drop an update whose loss/grads are NaN/Inf
   d_clip: float = 0.0        # > 0: clip every D weight to [-c, c] after updates
+  info_weight: float = 1.0   # lambda of InfoGAN's term (models with info_codes)
 
 
 def ema_decay(decay: float, step: Array) -> Array:
@@ -99,30 +100,44 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
   same classes, so D cannot tell them apart by class frequency.
   """
   generator, discriminator = gan.models.generator, gan.models.discriminator
+  info_codes = gan.models.info_codes
 
-  def d_update(d_params, d_stats, d_opt, real, fake, labels, key, penalty_key):
+  def judge(params, stats, x, labels, key):
+    """D's logits, InfoGAN's Q outputs (None without codes), new stats."""
+    out, stats = apply_model(discriminator, params, stats, x, labels,
+                             train=True, key=key)
+    logits, q = out if isinstance(out, tuple) else (out, None)
+    return logits, q, stats
+
+  def info_term(q, z):
+    """lambda * InfoGAN's loss for fakes drawn from z; 0 without codes."""
+    if q is None:
+      return 0.0
+    return gan.info_weight * mutual_information(q, z, info_codes)
+
+  def d_update(d_params, d_stats, d_opt, real, fake, z, labels, key,
+               penalty_key):
     real_key, fake_key = jax.random.split(key)
     point_key, dropout_key = jax.random.split(penalty_key)
 
     def loss_fn(params):
-      real_logits, stats = apply_model(discriminator, params, d_stats, real,
-                                       labels, train=True, key=real_key)
-      fake_logits, stats = apply_model(discriminator, params, stats, fake,
-                                       labels, train=True, key=fake_key)
+      real_logits, _, stats = judge(params, d_stats, real, labels, real_key)
+      fake_logits, q, stats = judge(params, stats, fake, labels, fake_key)
 
       def critic(x):
-        return apply_model(discriminator, params, stats, x, labels,
-                           train=True, key=dropout_key)[0]
+        return judge(params, stats, x, labels, dropout_key)[0]
 
       penalty = gan.loss.penalty_weight * gan.loss.penalty(critic, real, fake,
                                                            point_key)
-      return gan.loss.d_loss(real_logits, fake_logits) + penalty, (
-          stats, real_logits, fake_logits, penalty)
+      info = info_term(q, z)  # Q shares D's body and trains with it
+      return gan.loss.d_loss(real_logits, fake_logits) + penalty + info, (
+          stats, real_logits, fake_logits, penalty, info)
 
-    (loss, (d_stats, real_logits, fake_logits, penalty)), grads = (
+    (loss, (d_stats, real_logits, fake_logits, penalty, info)), grads = (
         jax.value_and_grad(loss_fn, has_aux=True)(d_params))
     updates, d_opt = gan.d_tx.update(grads, d_opt, d_params)
     metrics = {'d_loss': loss, 'd_penalty': penalty,
+               **({'info': info} if sum(info_codes) else {}),
                'd_real': jnp.mean(jax.nn.sigmoid(real_logits)),
                'd_fake': jnp.mean(jax.nn.sigmoid(fake_logits)),
                'd_finite': jnp.isfinite(loss) & _all_finite(grads)}
@@ -150,7 +165,7 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
       fake, g_stats = apply_model(generator, state.g_params, g_stats, z_i,
                                   labels_i, train=True, key=g_key)
       d_params, d_stats, d_opt, m = d_update(d_params, d_stats, d_opt, real_i,
-                                             fake, labels_i, d_key,
+                                             fake, z_i, labels_i, d_key,
                                              penalty_key_i)
       return (d_params, d_stats, d_opt, g_stats), m['d_finite']
 
@@ -171,18 +186,16 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
         state.g_params, has_aux=True)
     new_d_params, d_stats, d_opt, metrics = d_update(
         d_params, d_stats, d_opt, real[-1], jax.lax.stop_gradient(fake),
-        last_labels, d_key, penalty_keys[-1])
+        zs[-1], last_labels, d_key, penalty_keys[-1])
     critic = d_params if gan.simultaneous else new_d_params
 
     def g_loss_fn(fake):
-      logits, stats = apply_model(discriminator, critic, d_stats, fake,
-                                  last_labels, train=True, key=critic_key)
+      logits, q, stats = judge(critic, d_stats, fake, last_labels, critic_key)
       real_logits = None
       if gan.loss.g_uses_real:  # a constant for G: no gradient flows into x
-        real_logits, stats = apply_model(discriminator, critic, stats,
-                                         real[-1], last_labels, train=True,
-                                         key=jax.random.fold_in(critic_key, 1))
-      return gan.loss.g_loss(real_logits, logits), stats
+        real_logits, _, stats = judge(critic, stats, real[-1], last_labels,
+                                      jax.random.fold_in(critic_key, 1))
+      return gan.loss.g_loss(real_logits, logits) + info_term(q, zs[-1]), stats
 
     (g_loss, d_stats), fake_grad = jax.value_and_grad(
         g_loss_fn, has_aux=True)(fake)

@@ -52,7 +52,8 @@ def _allowed(model, **overrides) -> bool:
 
 
 # Model variants that are a registered model plus config.
-VARIANTS = {'cgan': ('dcgan', (('model.num_classes', 10),))}
+VARIANTS = {'cgan': ('dcgan', (('model.num_classes', 10),)),
+            'infogan': ('dcgan', (('model.info_codes', (10, 2)),))}
 # Every model (and variant) x objective that the config checks allow, and
 # the update schemes with the paper's loss. Penalties and spectral
 # normalisation only add a term to D's loss or rescale D's kernels, whatever
@@ -61,7 +62,7 @@ VARIANTS = {'cgan': ('dcgan', (('model.num_classes', 10),))}
 # of each family.
 NO_EXTRAS = (('loss.penalty', 'none'),)
 COMBINATIONS = (
-    [(m, l, 'alternating', NO_EXTRAS) for m in [*MODELS, *VARIANTS]
+    [(m, l, 'alternating', NO_EXTRAS) for m in [*MODELS, 'cgan']
      for l in LOSSES if _allowed(VARIANTS.get(m, (m,))[0], loss__name=l)] +
     [(m, 'non_saturating', 'simultaneous', NO_EXTRAS) for m in MODELS
      if _allowed(m, loss__name='non_saturating')] +
@@ -69,6 +70,8 @@ COMBINATIONS = (
      ('dcgan', 'hinge', 'alternating', (('loss.penalty', 'r1'),
                                         ('model.spectral_norm', True))),
      ('cgan', 'hinge', 'alternating', (('loss.penalty', 'r1'),)),
+     ('infogan', 'non_saturating', 'alternating', NO_EXTRAS),
+     ('infogan', 'wasserstein', 'alternating', (('loss.penalty', 'gp'),)),
      ('maxout_mlp', 'least_squares', 'alternating',
       (('loss.penalty', 'gp'), ('model.spectral_norm', True))),
      ('maxout_mlp', 'relativistic', 'alternating', (('loss.penalty', 'r1'),))])

@@ -11,6 +11,11 @@ With `model.num_classes` > 0 it is a conditional GAN (Mirza & Osindero
 2014) in the usual DCGAN form: G reads [z, one-hot(y)], D reads the image
 with one-hot(y) appended as constant channels, so every D filter can
 condition on the class from the first layer on.
+
+With `model.info_codes` = (K, L) it is InfoGAN's MNIST network (Chen et al.
+2016): G reads z with the codes appended, and D grows a Q head on its body
+(Dense 128, batch norm, LeakyReLU, then K logits and L means) that
+predicts the codes of a fake.
 """
 import flax.linen as nn
 import jax
@@ -61,10 +66,11 @@ class Discriminator(nn.Module):
   width: int = 64
   num_classes: int = 0
   spectral_norm: bool = False
+  q_outputs: int = 0   # > 0: also return InfoGAN's Q head, [B, q_outputs]
 
   @nn.compact
   def __call__(self, x: jax.Array, labels: jax.Array | None = None, *,
-               train: bool) -> jax.Array:
+               train: bool) -> jax.Array | tuple[jax.Array, jax.Array]:
     def sn(layer):
       return spectral_norm(layer, self.spectral_norm, train)
 
@@ -78,8 +84,13 @@ class Discriminator(nn.Module):
     x = sn(nn.Conv(2 * self.width, (4, 4), (2, 2), padding='SAME',
                    use_bias=False, kernel_init=_init))(x)
     x = nn.leaky_relu(_batch_norm(train)(x), 0.2)
-    x = sn(nn.Dense(1, kernel_init=_init))(x.reshape(x.shape[0], -1))
-    return x[:, 0]
+    body = x.reshape(x.shape[0], -1)
+    logits = sn(nn.Dense(1, kernel_init=_init))(body)[:, 0]
+    if not self.q_outputs:
+      return logits
+    q = nn.Dense(128, use_bias=False, kernel_init=_init)(body)
+    q = nn.leaky_relu(_batch_norm(train)(q), 0.2)
+    return logits, nn.Dense(self.q_outputs, kernel_init=_init)(q)
 
 
 @MODELS.register('dcgan')
@@ -89,7 +100,12 @@ def build(config: ml_collections.ConfigDict,
     raise ConfigError(f'dcgan needs image sides divisible by 4, got '
                       f'{image_shape[0]}x{image_shape[1]}')
   classes = config.get('num_classes', 0)
+  codes = tuple(config.get('info_codes', (0, 0)))
+  if classes and sum(codes):
+    raise ConfigError('model.num_classes and model.info_codes do not combine; '
+                      'set one of them to 0')
   return GanModels(Generator(tuple(image_shape), config.width, classes),
-                   Discriminator(config.width, classes, config.spectral_norm),
+                   Discriminator(config.width, classes, config.spectral_norm,
+                                 sum(codes)),
                    (-1.0, 1.0), config.z_dim, config.z_dist,
-                   num_classes=classes)
+                   num_classes=classes, info_codes=codes)

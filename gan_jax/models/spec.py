@@ -33,6 +33,9 @@ class GanModels(NamedTuple):
   z_dist: str
   pack: int = 1  # D reads samples in packs of this many (PacGAN)
   num_classes: int = 0  # > 0: G and D are conditioned on the class
+  # InfoGAN (categorical, continuous) codes appended to z; D then returns
+  # (logits, Q's outputs) and the step adds the mutual-information term.
+  info_codes: tuple[int, int] = (0, 0)
 
 
 def balanced_labels(models: GanModels, n: int) -> jax.Array | None:
@@ -74,7 +77,33 @@ def check_noise(name: str) -> str:
 
 
 def sample_noise(models: GanModels, key: jax.Array, batch: int) -> jax.Array:
-  return _NOISE[models.z_dist](key, (batch, models.z_dim))
+  """G's input: z_dim noise, then InfoGAN's codes if the model has any:
+  one-hot(c ~ Cat(K)) and c' ~ U(-1, 1)^L (Chen et al. 2016, MNIST)."""
+  categorical, continuous = models.info_codes
+  noise_key, cat_key, cont_key = jax.random.split(key, 3)
+  z = _NOISE[models.z_dist](noise_key if categorical + continuous else key,
+                            (batch, models.z_dim))
+  if not categorical + continuous:
+    return z
+  cat = jax.nn.one_hot(jax.random.randint(cat_key, (batch,), 0, categorical),
+                       categorical)
+  cont = jax.random.uniform(cont_key, (batch, continuous), minval=-1.0,
+                            maxval=1.0)
+  return jnp.concatenate([z, cat, cont], axis=-1)
+
+
+def set_codes(models: GanModels, z: jax.Array, category: jax.Array | None = None,
+              continuous: jax.Array | None = None) -> jax.Array:
+  """z with InfoGAN's categorical code set to `category` ([N] ints) and/or
+  its continuous codes to `continuous` ([N, L]), for figures and scores."""
+  categorical, num_continuous = models.info_codes
+  start = z.shape[1] - categorical - num_continuous
+  if category is not None:
+    z = z.at[:, start:start + categorical].set(
+        jax.nn.one_hot(category, categorical))
+  if continuous is not None:
+    z = z.at[:, start + categorical:].set(continuous)
+  return z
 
 
 def build_models(config: ml_collections.ConfigDict,
