@@ -2,9 +2,11 @@
 
 The same check as tests/test_multihost.py, at the real model size, with the
 numbers written out: the largest difference between the two final states and
-the wall time of each launch (both through launch.sh).
+the wall time of each launch (both through launch.sh). `--a`/`--b` pick
+other layouts (PROCESSESxDEVICES), e.g. --a=1x1 to see how far two
+single-process layouts drift apart over the same steps.
 
-  python benchmarks/multihost.py [--steps=20] [--batch_size=128]
+  python benchmarks/multihost.py [--steps=20] [--batch_size=128] [--a=2x4 --b=1x8]
 """
 import json
 import os
@@ -23,6 +25,8 @@ from gan_jax import saved_run
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 _STEPS = flags.DEFINE_integer('steps', 20, 'Training steps.')
 _BATCH = flags.DEFINE_integer('batch_size', 128, 'Global batch size.')
+_A = flags.DEFINE_string('a', '2x4', 'PROCESSESxDEVICES of the first run.')
+_B = flags.DEFINE_string('b', '1x8', 'PROCESSESxDEVICES of the second run.')
 
 
 def _launch(args: list[str], devices: int) -> float:
@@ -41,22 +45,25 @@ def main(argv):
                '--config.train.sample_every=100000',
                '--config.train.checkpoint_every=100000']
   with tempfile.TemporaryDirectory() as tmp:
-    multi, single = f'{tmp}/multi', f'{tmp}/single'
-    t_multi = _launch(['multiprocess', '2', 'experiments/dcgan.py',
-                       f'--workdir={multi}', *overrides], devices=4)
-    t_single = _launch(['local', 'experiments/dcgan.py', f'--workdir={single}',
-                        *overrides], devices=8)
-    a, b = saved_run.state_arrays(multi), saved_run.state_arrays(single)
+    states, times = [], []
+    for name, layout in (('a', _A.value), ('b', _B.value)):
+      processes, devices = map(int, layout.split('x'))
+      target = ['multiprocess', str(processes)] if processes > 1 else ['local']
+      times.append(_launch([*target, 'experiments/dcgan.py',
+                            f'--workdir={tmp}/{name}', *overrides], devices))
+      states.append(saved_run.state_arrays(f'{tmp}/{name}'))
+    a, b = states
   diffs = {k: float(np.max(np.abs(a[k].astype(np.float64) - b[k])))
            for k in a if a[k].size}
   worst = max(diffs, key=diffs.get)
   print(json.dumps({
       'benchmark': 'multihost_equivalence', 'model': 'dcgan (width 64)',
       'steps': _STEPS.value, 'global_batch': _BATCH.value,
-      'layouts': '2 processes x 4 CPU devices vs 1 process x 8',
+      'layouts': f'{_A.value} vs {_B.value} (processes x CPU devices)',
       'arrays_compared': len(diffs), 'max_abs_diff': diffs[worst],
       'worst_array': worst, 'within_1e-4': diffs[worst] <= 1e-4,
-      'wall_s_2x4': round(t_multi, 1), 'wall_s_1x8': round(t_single, 1),
+      f'wall_s_{_A.value}': round(times[0], 1),
+      f'wall_s_{_B.value}': round(times[1], 1),
       'machine': harness.machine()}, indent=1))
 
 
