@@ -74,7 +74,10 @@ def test_missing_config_file_lists_the_experiments(tmp_path):
   result = _main('--config=experiments/dcgna.py', f'--workdir={tmp_path}/x')
   assert result.returncode == 2
   assert "config file 'experiments/dcgna.py' not found; available: " \
-         'experiments/dcgan.py' in result.stderr
+         in result.stderr
+  listed = result.stderr.split('available: ')[1].strip().split(', ')
+  assert 'experiments/dcgan.py' in listed and 'experiments/gan_mnist.py' in \
+      listed
 
 
 def test_missing_data_fails_fast_with_instructions(tmp_path):
