@@ -1,4 +1,6 @@
 """Resuming a run saved before a config field existed."""
+import json
+
 import pytest
 
 from gan_jax import config_checks
@@ -7,7 +9,8 @@ from tiny import tiny_config
 
 
 def _saved_without_penalty_fields():
-  saved = tiny_config('dcgan').to_dict()
+  # As a checkpoint stores it: JSON, so tuples come back as lists.
+  saved = json.loads(json.dumps(tiny_config('dcgan').to_dict()))
   for field in ('penalty', 'penalty_weight', 'mmd_sigmas'):
     del saved['loss'][field]
   del saved['model']['spectral_norm']

@@ -169,7 +169,7 @@ _FAKE = np.zeros((10, 28, 28, 1), np.uint8)
 
 def test_unknown_metric_lists_the_valid_ones():
   with pytest.raises(ConfigError, match='unknown metric .bogus.; choose one '
-                     'of: dc, fid, is, kid, parzen, pr'):
+                     'of: class_acc, dc, fid, is, kid, parzen, pr'):
     metrics.evaluate_images(_FAKE, 'mnist', metrics=('fid', 'bogus'))
 
 
