@@ -13,6 +13,7 @@ it may be someone's only copy of a week of training. (It must leave
 `checkpoints/`, because Orbax will not save a step older than the newest one
 present.)
 """
+import dataclasses
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -68,8 +69,10 @@ class Checkpoints:
         max_to_keep=max_to_keep, create=not read_only, read_only=read_only,
         cleanup_tmp_directories=not read_only,
         enable_async_checkpointing=async_save)
-    self._manager = ocp.CheckpointManager(self.directory,
-                                          options=self._options)
+    self._manager = ocp.CheckpointManager(
+        self.directory, options=self._options,
+        item_handlers={'state': ocp.StandardCheckpointHandler(),
+                       'meta': ocp.JsonCheckpointHandler()})
 
   def all_steps(self) -> list[int]:
     return sorted(self._manager.all_steps())
@@ -124,11 +127,15 @@ class Checkpoints:
   def restore_latest(
       self, abstract_state: T,
       check_meta: Callable[[int, Meta], None] = lambda step, meta: None,
+      initial: Callable[[], T] | None = None,
   ) -> tuple[T, int, Meta] | None:
     """The newest checkpoint that reads back intact, else older ones.
 
     `check_meta(step, meta)` may raise to refuse a checkpoint on other grounds
     (an incompatible config); that error propagates rather than fall back.
+    A dataclass state may have gained fields since a checkpoint was written;
+    given `initial()` (a fresh state), those fields take its values, so an
+    upgrade of the code never turns a good checkpoint into a "corrupt" one.
     """
     failures = []
     for step in reversed(self.all_steps()):
@@ -140,9 +147,8 @@ class Checkpoints:
         continue
       check_meta(step, meta)
       try:
-        state = self._manager.restore(step, args=ocp.args.Composite(
-            state=ocp.args.StandardRestore(abstract_state))).state
-        if np.asarray(digest(state)).tolist() != meta['digest']:
+        state, saved_part = self._restore_state(step, abstract_state, initial)
+        if np.asarray(digest(saved_part)).tolist() != meta['digest']:
           raise ValueError('array contents do not match the saved digest')
       except Exception as e:  # pylint: disable=broad-except
         failures.append((step, _first_line(e)))
@@ -156,6 +162,30 @@ class Checkpoints:
           f'{", ".join(str(s) for s, _ in failures)} are corrupt and were '
           f'moved to {self.quarantine}; move them back or start a new workdir')
     return None
+
+  def _restore_state(self, step: int, abstract_state: T,
+                     initial: Callable[[], T] | None) -> tuple[T, Any]:
+    """(state, the part of it read from disk, in the order it was saved)."""
+    def restore(target):
+      return self._manager.restore(step, args=ocp.args.Composite(
+          state=ocp.args.StandardRestore(target))).state
+
+    if initial is None or not dataclasses.is_dataclass(abstract_state):
+      state = restore(abstract_state)
+      return state, state
+    on_disk = set(self._manager.item_metadata(step)['state'].tree)
+    names = [f.name for f in dataclasses.fields(abstract_state)]
+    # An empty field (extra={}) may be absent from disk: it has no arrays.
+    missing = [n for n in names if n not in on_disk]
+    if not missing:
+      state = restore(abstract_state)
+      return state, state
+    present = restore({n: getattr(abstract_state, n) for n in names
+                       if n in on_disk})
+    logging.info('checkpoint %d predates the fields %s; they start from their '
+                 'initial values', step, ', '.join(missing))
+    return (initial().replace(**present),
+            [present[n] for n in names if n in on_disk])
 
   def _set_aside(self, failures: list[tuple[int, str]],
                  used: int | None) -> None:

@@ -54,7 +54,8 @@ def load_run(workdir: str, member: int = 0) -> SavedRun:
       create_train_state, gan.models, gan.g_tx, gan.d_tx, image_shape), config)
   replicated = parallel.replicated(parallel.make_mesh())
   state, step, _ = checkpoints.restore_latest(
-      abstract_like(jax.eval_shape(init), replicated))
+      abstract_like(jax.eval_shape(init), replicated),
+      initial=jax.jit(init, out_shardings=replicated))
   checkpoints.close()
   state = population.view(config)(state, member)
   workdir = population.output_dirs(workdir, members)[member]

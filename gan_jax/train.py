@@ -169,7 +169,7 @@ def _train(config, workdir, gan, mesh, train_images, train_labels,
         f.write(json.dumps({'step': step, 'changed': changes}) + '\n')
 
   restored = checkpoints.restore_latest(
-      abstract_like(jax.eval_shape(init), state_sharding), check_resume)
+      abstract_like(jax.eval_shape(init), state_sharding), check_resume, init)
   if restored:
     state, start, _ = restored
     logging.info('resumed from %s at step %d', checkpoints.directory, start)

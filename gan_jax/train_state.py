@@ -2,8 +2,11 @@
 
 Everything a resumed run needs is in here, nothing is kept elsewhere: both
 networks, their batch-norm statistics, the two optimiser states, the
-generator's exponential moving average, the step and the base RNG key. So
-a checkpoint of this object is a complete, bit-exact snapshot.
+generator's exponential moving average, the step and the base RNG key, and
+the few variables some variants add to the update rule (`extra`: BEGAN's
+k_t, for instance). So a checkpoint of this object is a complete, bit-exact
+snapshot. Fields added later restore from older checkpoints with their
+initial values (checkpoints.Checkpoints.restore_latest).
 """
 from typing import Any
 
@@ -29,6 +32,8 @@ class TrainState:
   g_opt_state: optax.OptState
   d_opt_state: optax.OptState
   g_ema: PyTree              # EMA of g_params; equals g_params if disabled
+  # Variant-specific training variables, such as BEGAN's k_t; {} for most.
+  extra: PyTree = flax.struct.field(default_factory=dict)
 
 
 def _split_vars(variables) -> tuple[PyTree, PyTree]:
@@ -40,7 +45,7 @@ def _split_vars(variables) -> tuple[PyTree, PyTree]:
 def create_train_state(models: GanModels, g_tx: optax.GradientTransformation,
                        d_tx: optax.GradientTransformation,
                        image_shape: tuple[int, ...],
-                       seed: int) -> TrainState:
+                       seed: int, extra: PyTree | None = None) -> TrainState:
   """Initialises a fresh state; pure, so it can run under jit or eval_shape."""
   key = jax.random.PRNGKey(seed)
   g_key, d_key = jax.random.split(rng.key_for(key, rng.Stream.INIT))
@@ -54,4 +59,4 @@ def create_train_state(models: GanModels, g_tx: optax.GradientTransformation,
       step=jnp.zeros((), jnp.int32), key=key,
       g_params=g_params, d_params=d_params, g_stats=g_stats, d_stats=d_stats,
       g_opt_state=g_tx.init(g_params), d_opt_state=d_tx.init(d_params),
-      g_ema=g_params)
+      g_ema=g_params, extra={} if extra is None else extra)
