@@ -1,11 +1,12 @@
 """PacGAN's mode-coverage table: GAN and PacGAN-m on the 2-D ring and grid.
 
   python benchmarks/mode_coverage.py [--datasets=ring,grid] [--packs=1,2,4]
-      [--seeds=5] [--steps=N] [--lr=X]
+      [--seeds=5] [--steps=N] [--lr=X] [--ema_decay=D]
 
 For each dataset and pack size, `--seeds` GANs (seeds 0..S-1) train as one
 population through the normal loop (experiments/{ring,grid}.py), then each
-member's EMA-free G draws 2,500 points from its own fixed noise, scored as
+member's G (EMA-free, as PacGAN scores it, unless `--ema_decay` > 0: then
+the average of G's weights) draws 2,500 points from its own fixed noise, scored as
 PacGAN does (gan_jax/metrics/toy.py): modes covered, % high-quality samples,
 reverse KL of the mode histogram. Prints one JSON object with mean and std
 over seeds, every member's numbers and the wall time of each training.
@@ -30,6 +31,7 @@ _PACKS = flags.DEFINE_list('packs', ['1', '2', '4'], 'Pack sizes m.')
 _SEEDS = flags.DEFINE_integer('seeds', 5, 'Seeds (population members).')
 _STEPS = flags.DEFINE_integer('steps', 5000, 'G updates per run.')
 _LR = flags.DEFINE_float('lr', 1e-3, 'Adam learning rate of G and D.')
+_EMA = flags.DEFINE_float('ema_decay', 0.0, 'Generator EMA decay (0: none).')
 _SAMPLES = flags.DEFINE_integer('samples', 2500, 'Points scored per member.')
 
 PUBLISHED = {  # PacGAN (Lin et al. 2018), Table 1: modes / HQ% / reverse KL.
@@ -48,7 +50,7 @@ def run(dataset: str, pack: int) -> dict:
   config = harness.experiment(
       dataset, f'pack={pack},steps={_STEPS.value},lr={_LR.value}')
   config.population = _SEEDS.value
-  config.train.ema_decay = 0.0  # PacGAN scores G itself
+  config.train.ema_decay = _EMA.value  # PacGAN scores G itself (0)
   config.train.log_every = max(_STEPS.value // 5, 1)
   config.train.sample_every = config.train.checkpoint_every = _STEPS.value
   with tempfile.TemporaryDirectory() as workdir:
@@ -79,7 +81,7 @@ def main(argv):
   del argv
   logging.set_verbosity(logging.WARNING)
   result = {**harness.machine(), 'seeds': _SEEDS.value, 'steps': _STEPS.value,
-            'lr': _LR.value, 'samples': _SAMPLES.value}
+            'lr': _LR.value, 'ema_decay': _EMA.value, 'samples': _SAMPLES.value}
   for dataset in _DATASETS.value:
     for pack in map(int, _PACKS.value):
       result[f'{dataset}/pack{pack}'] = run(dataset, pack)
