@@ -1,7 +1,7 @@
 """The 1-D lab, measured: transform method, optimal D and the -log 4 value.
 
-  python benchmarks/toy_1d.py [--data=gauss1d] [--steps=3000] [--lr=1e-3]
-      [--frozen_at=100] [--d_steps=2000]
+  python benchmarks/toy_1d.py [--data=gauss1d] [--steps=6000] [--lr=1e-3]
+      [--pack=1] [--ema_decay=0] [--frozen_at=100] [--d_steps=6000]
 
 1. A GAN trains through the normal loop (experiments/toy_1d.py). Its G is
    read at 100,000 evenly spaced noise quantiles (an almost exact picture of
@@ -9,12 +9,15 @@
    z -> G(z) from the nearer monotone transport F^-1(F_z(z)) (or its
    decreasing twin); the value V(D, G) of the trained pair on held-out data
    against -log 4, and against the value D* would reach with this G,
-   -log 4 + 2 JSD(p_data || p_g).
+   -log 4 + 2 JSD(p_data || p_g). `--pack=m` trains PacGAN's packed D
+   (a plain 1-D GAN collapses onto a narrow spike); with `--ema_decay` > 0
+   the averaged generator is scored too, under `ema`.
 2. Optimal D: the same recipe trained only `--frozen_at` steps gives a G
    that is still wrong; with G frozen (SGD at rate 0) a fresh D trains
    for `--d_steps` updates with the same train step, and is compared with
    D*(x) = p_data / (p_data + p_g) on 400 bins, weighted by where the two
-   distributions put their mass.
+   distributions put their mass. This part always uses an unpacked D, for
+   which that formula holds.
 Prints one JSON object.
 """
 import json
@@ -34,20 +37,23 @@ from gan_jax.train_state import create_train_state
 from gan_jax.train_step import apply_model
 
 _DATA = flags.DEFINE_string('data', 'gauss1d', 'gauss1d or mixture1d.')
-_STEPS = flags.DEFINE_integer('steps', 3000, 'G updates of the GAN.')
+_STEPS = flags.DEFINE_integer('steps', 6000, 'G updates of the GAN.')
 _LR = flags.DEFINE_float('lr', 1e-3, 'Adam learning rate.')
 _FROZEN_AT = flags.DEFINE_integer('frozen_at', 100, 'Steps of the frozen G.')
-_D_STEPS = flags.DEFINE_integer('d_steps', 2000, 'D updates against it.')
+_D_STEPS = flags.DEFINE_integer('d_steps', 6000, 'D updates against it.')
+_PACK = flags.DEFINE_integer('pack', 1, "PacGAN's m for the GAN of part 1.")
+_EMA = flags.DEFINE_float('ema_decay', 0.0, 'Generator EMA decay of part 1.')
 _SEED = flags.DEFINE_integer('seed', 0, 'Seed of both runs.')
 
 QUANTILES = 100_000
 BINS = 400
 
 
-def _train(steps: int):
+def _train(steps: int, pack: int = 1, ema_decay: float = 0.0):
   config = harness.experiment('toy_1d', f'data={_DATA.value},steps={steps},'
-                              f'lr={_LR.value}')
+                              f'lr={_LR.value},pack={pack}')
   config.seed = _SEED.value
+  config.train.ema_decay = ema_decay
   config.train.sample_every = config.train.checkpoint_every = max(steps, 1)
   with tempfile.TemporaryDirectory() as workdir:
     start = time.perf_counter()
@@ -57,9 +63,11 @@ def _train(steps: int):
   return config, gan, state, seconds
 
 
-def _g_on_quantiles(gan, state, z_dist: str):
+def _g_on_quantiles(gan, state, z_dist: str, params=None):
+  """G's map on noise quantiles; `params` replaces G's (e.g. its EMA)."""
   z = toy_metrics.noise_quantiles(QUANTILES, z_dist)
-  g, _ = apply_model(gan.models.generator, state.g_params, state.g_stats,
+  params = state.g_params if params is None else params
+  g, _ = apply_model(gan.models.generator, params, state.g_stats,
                      z[:, None].astype(np.float32), train=False)
   return z, np.asarray(g)[:, 0]
 
@@ -83,18 +91,33 @@ def _edges(mixture, g_points):
   return np.linspace(lo, hi, BINS + 1)
 
 
-def transform_method(mixture) -> dict:
-  config, gan, state, seconds = _train(_STEPS.value)
-  z, g = _g_on_quantiles(gan, state, config.model.z_dist)
+def _fit(config, mixture, z, g) -> dict:
+  """How close G's map is to the target and to the optimal transport."""
   p_data, p_g, widths, _ = _densities(mixture, g, _edges(mixture, g))
-  real = toy.load_split(_DATA.value, 'test')[0][:, 0]
-  value = toy_metrics.gan_value(_d_logits(gan, state, real), _d_logits(gan, state, g))
-  return {'train_seconds': round(seconds, 1),
-          'ks_distance': toy_metrics.ks_distance(g, mixture.cdf),
+  return {'ks_distance': toy_metrics.ks_distance(g, mixture.cdf),
           **toy_metrics.transport_error(z, g, config.model.z_dist, mixture),
-          'value': value, 'minus_log_4': -np.log(4.0),
           'value_at_optimal_d': -np.log(4.0) + 2 * toy_metrics.jensen_shannon(
               p_data, p_g, widths)}
+
+
+def transform_method(mixture) -> dict:
+  config, gan, state, seconds = _train(_STEPS.value, _PACK.value, _EMA.value)
+  z, g = _g_on_quantiles(gan, state, config.model.z_dist)
+  result = {'train_seconds': round(seconds, 1), **_fit(config, mixture, z, g)}
+  # A packed D reads m consecutive points as one pack, so the quantiles
+  # (sorted) are shuffled into independent packs first; the packed game's
+  # value at equilibrium is -log 4 too.
+  m = config.model.pack
+  real = toy.load_split(_DATA.value, 'test')[0][:, 0]
+  fake = np.random.default_rng(0).permutation(g)
+  result['value'] = toy_metrics.gan_value(
+      _d_logits(gan, state, real[:len(real) // m * m]),
+      _d_logits(gan, state, fake[:len(fake) // m * m]))
+  result['minus_log_4'] = -np.log(4.0)
+  if _EMA.value:
+    _, g_ema = _g_on_quantiles(gan, state, config.model.z_dist, state.g_ema)
+    result['ema'] = _fit(config, mixture, z, g_ema)
+  return result
 
 
 def optimal_discriminator(mixture) -> dict:
@@ -138,7 +161,8 @@ def main(argv):
   logging.set_verbosity(logging.WARNING)
   mixture = toy.mixture(_DATA.value)
   result = {**harness.machine(), 'data': _DATA.value, 'steps': _STEPS.value,
-            'lr': _LR.value, 'seed': _SEED.value,
+            'lr': _LR.value, 'pack': _PACK.value, 'ema_decay': _EMA.value,
+            'seed': _SEED.value,
             'transform_method': transform_method(mixture),
             'optimal_discriminator': optimal_discriminator(mixture)}
   print(json.dumps(result, indent=1))
