@@ -3,7 +3,6 @@
 The step is `train.compile_train_step` (explicit shardings, donated state),
 fed by the real on-device sampler, so a benchmark times what training runs.
 """
-import functools
 import os
 import pathlib
 import platform
@@ -14,8 +13,7 @@ import jax
 import ml_collections
 
 from gan_jax import configs, parallel, population, train
-from gan_jax.train_step import Gan
-from gan_jax.train_state import create_train_state
+from gan_jax.train_step import Gan, state_factory
 
 EXPERIMENTS = pathlib.Path(__file__).resolve().parents[1] / 'experiments'
 
@@ -48,9 +46,8 @@ def prepare(config: ml_collections.ConfigDict, images=None) -> Prepared:
   images = train.load_training_images(config) if images is None else images
   gan = train.build_gan(config, images.shape[1:], len(images))
   members = config.population
-  init = population.make_init(functools.partial(
-      create_train_state, gan.models, gan.g_tx, gan.d_tx, images.shape[1:]),
-                              config)
+  init = population.make_init(state_factory(gan, images.shape[1:]),
+                                config)
   state = jax.jit(init, out_shardings=parallel.state_sharding(
       mesh, members))()
   step = train.compile_train_step(gan, config.train.batch_size, mesh, members)

@@ -75,6 +75,16 @@ def _check_regularisers(config: ml_collections.ConfigDict) -> None:
     raise ConfigError("loss.name='mmd' and model.name='gmmn' (GMMN) go "
                       f'together; got loss {config.loss.name!r} with model '
                       f'{config.model.name!r}')
+  # BEGAN's game reads D's outputs as reconstruction errors, which only its
+  # autoencoder D produces; other objectives would read them as logits.
+  if (config.loss.name == 'began') != (config.model.name == 'began'):
+    raise ConfigError("loss.name='began' and model.name='began' (BEGAN) go "
+                      f'together; got loss {config.loss.name!r} with model '
+                      f'{config.model.name!r}')
+  if config.loss.name == 'began' and not 0 < config.loss.began_gamma <= 1:
+    raise ConfigError(f'loss.began_gamma={config.loss.began_gamma} must be '
+                      'in (0, 1]')
+  _at_least(config, 'loss.began_lambda_k', 0)
   if config.loss.name == 'mmd' and (
       not config.loss.mmd_sigmas or min(config.loss.mmd_sigmas) <= 0):
     raise ConfigError(f'loss.mmd_sigmas={config.loss.mmd_sigmas} must be a '

@@ -43,6 +43,7 @@ def base_config() -> ml_collections.ConfigDict:
   # 'non_saturating' | 'minimax' | 'wasserstein' | 'hinge' | 'least_squares'
   # | 'relativistic' | 'relativistic_average' | 'absolute_error'
   # | 'mmd' (GMMN: no discriminator; only with model 'gmmn')
+  # | 'began' (BEGAN's equilibrium game; only with model 'began')
   c.loss.name = 'non_saturating'
   c.loss.info_weight = 1.0                    # InfoGAN's lambda
   c.loss.clip = 0.0                           # WGAN weight clipping c; 0 = off
@@ -51,6 +52,9 @@ def base_config() -> ml_collections.ConfigDict:
   c.loss.penalty_weight = 10.0                # lambda for 'gp', gamma for 'r1'
   # 'mmd' kernel: sum over s of exp(-|x-y|^2 / (2 s)), the GMMN code's scales
   c.loss.mmd_sigmas = (2.0, 5.0, 10.0, 20.0, 40.0, 80.0)
+  # 'began': target ratio gamma = E L(G(z)) / E L(x), and k_t's gain lambda_k
+  c.loss.began_gamma = 0.5
+  c.loss.began_lambda_k = 0.001
 
   c.optim = ml_collections.ConfigDict()
   c.optim.g = adam(2e-4, b1=0.5)

@@ -16,7 +16,7 @@ minimise.
 """
 from collections.abc import Callable, Sequence
 import functools
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -28,6 +28,8 @@ from gan_jax.registry import Registry
 
 Array = jax.Array
 Objective = Callable[[Array, Array], Array]   # (real_logits, fake_logits)
+# (variables, real_logits, fake_logits) -> (new variables, metrics to log)
+VariableUpdate = Callable[[dict, Array, Array], tuple[dict, dict[str, Array]]]
 
 
 class GanLoss(NamedTuple):
@@ -40,6 +42,11 @@ class GanLoss(NamedTuple):
   trains_d: bool = True      # False: no discriminator is learnt (GMMN)
   penalty: Penalty = no_penalty
   penalty_weight: float = 0.0
+  # An objective with training variables of its own (BEGAN's k_t): their
+  # initial values, kept in TrainState.extra['loss'] and passed to both
+  # objectives by keyword, and their update from each step's last D outputs.
+  variables: dict[str, Any] | None = None
+  update_variables: VariableUpdate | None = None
 
 
 LOSSES: Registry[GanLoss] = Registry('loss')
@@ -108,6 +115,29 @@ _register('absolute_error',
           lambda real, fake: -0.5 * jnp.mean(jax.nn.sigmoid(fake)))
 
 
+def _began_update(variables: dict, real: Array, fake: Array, *,
+                  began_gamma: float, began_lambda_k: float
+                  ) -> tuple[dict, dict[str, Array]]:
+  """k_{t+1} = clip(k_t + lambda_k (gamma L(x) - L(G(z))), 0, 1), and the
+  convergence measure M_global = L(x) + |gamma L(x) - L(G(z))|."""
+  real_loss, fake_loss = jnp.mean(real), jnp.mean(fake)
+  balance = began_gamma * real_loss - fake_loss
+  k = jnp.clip(variables['k'] + began_lambda_k * balance, 0.0, 1.0)
+  return {'k': k}, {'k': k, 'm_global': real_loss + jnp.abs(balance),
+                    'recon_real': real_loss, 'recon_fake': fake_loss}
+
+
+# Berthelot et al. 2017 (BEGAN): D is an autoencoder whose outputs are
+# reconstruction errors L(v) (model 'began'). D minimises L(x) - k_t L(G(z)),
+# G minimises L(G(z)), and k_t keeps E L(G(z)) = gamma E L(x) by
+# proportional control: gamma sets the diversity, lambda_k k's learning rate.
+LOSSES.register('began')(GanLoss(
+    lambda real, fake, k, **_: jnp.mean(real) - k * jnp.mean(fake),
+    lambda real, fake, k, **_: jnp.mean(fake),
+    hyperparameters=('began_gamma', 'began_lambda_k'),
+    variables={'k': 0.0}, update_variables=_began_update))
+
+
 def kernel_mmd2(x: Array, y: Array, sigmas: Sequence[float]) -> Array:
   """Squared MMD of two samples under k(a, b) = sum_s exp(-|a-b|^2 / (2 s)).
 
@@ -151,9 +181,11 @@ def build_loss(config: ml_collections.ConfigDict) -> GanLoss:
   if config.penalty != 'none' and not loss.trains_d:
     raise ConfigError(f'loss.penalty={config.penalty!r} needs a discriminator '
                       f'to regularise; loss {config.name!r} trains none')
+  update = loss.update_variables
   return loss._replace(
       d_loss=functools.partial(loss.d_loss, **bound),
       g_loss=functools.partial(loss.g_loss, **bound),
+      update_variables=update and functools.partial(update, **bound),
       penalty=PENALTIES.get(config.penalty),
       penalty_weight=float(config.penalty_weight))
 

@@ -5,7 +5,6 @@ the config stored in the newest checkpoint, so they need no config file and
 cannot disagree with the run about what was trained. They open the
 checkpoints read-only: a live run may be writing the same folder.
 """
-import functools
 from typing import NamedTuple
 
 import jax
@@ -19,8 +18,8 @@ from gan_jax.errors import CheckpointError, ConfigError
 from gan_jax.generation import Sampler
 from gan_jax.models import sample_noise
 from gan_jax.train import build_gan
-from gan_jax.train_state import TrainState, create_train_state
-from gan_jax.train_step import Gan
+from gan_jax.train_state import TrainState
+from gan_jax.train_step import Gan, state_factory
 
 
 class SavedRun(NamedTuple):
@@ -50,8 +49,7 @@ def load_run(workdir: str, member: int = 0) -> SavedRun:
   if not 0 <= member < members:
     raise ConfigError(f'--member={member}, but the run in {workdir} has '
                       f'{members} member(s)')
-  init = population.make_init(functools.partial(
-      create_train_state, gan.models, gan.g_tx, gan.d_tx, image_shape), config)
+  init = population.make_init(state_factory(gan, image_shape), config)
   replicated = parallel.replicated(parallel.make_mesh())
   state, step, _ = checkpoints.restore_latest(
       abstract_like(jax.eval_shape(init), replicated),

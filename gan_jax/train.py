@@ -4,7 +4,6 @@ Everything here but `train_and_evaluate`'s loop is pure set-up; the loop is
 the only place with side effects (checkpoints, logs, sample sheets), and it
 talks to the device only at log, sample and checkpoint steps.
 """
-import functools
 import json
 import logging
 import signal
@@ -27,8 +26,9 @@ from gan_jax.metric_writer import MetricWriter, Progress
 from gan_jax.models import (balanced_labels, build_models, sample_noise,
                             sheet_labels)
 from gan_jax.optim import build_optimizer
-from gan_jax.train_state import TrainState, create_train_state
-from gan_jax.train_step import Gan, make_train_step, nonfinite_names
+from gan_jax.train_state import TrainState
+from gan_jax.train_step import (Gan, make_train_step, nonfinite_names,
+                               state_factory)
 
 
 def load_training_set(config: ml_collections.ConfigDict
@@ -157,8 +157,7 @@ def _train(config, workdir, gan, mesh, train_images, train_labels,
 
   members, view = config.population, population.view(config)
   state_sharding = parallel.state_sharding(mesh, members)
-  init = jax.jit(population.make_init(functools.partial(
-      create_train_state, gan.models, gan.g_tx, gan.d_tx, image_shape), config),
+  init = jax.jit(population.make_init(state_factory(gan, image_shape), config),
                  out_shardings=state_sharding)
 
   def check_resume(step, meta):

@@ -15,6 +15,7 @@ statistics nor its power-iteration updates, so penalties change D's gradient
 only, never its running statistics.
 """
 from collections.abc import Callable
+import functools
 from typing import NamedTuple
 
 import flax.linen as nn
@@ -26,7 +27,7 @@ from gan_jax import rng
 from gan_jax.losses import GanLoss, mutual_information
 from gan_jax.models import GanModels, sample_noise
 from gan_jax.optim import learning_rate
-from gan_jax.train_state import TrainState
+from gan_jax.train_state import TrainState, create_train_state
 
 Array = jax.Array
 Metrics = dict[str, Array]
@@ -64,6 +65,18 @@ class Gan(NamedTuple):
   skip_nonfinite: bool = False  # drop an update whose loss/grads are NaN/Inf
   d_clip: float = 0.0        # > 0: clip every D weight to [-c, c] after updates
   info_weight: float = 1.0   # lambda of InfoGAN's term (models with info_codes)
+
+
+def state_factory(gan: Gan, image_shape: tuple[int, ...]
+                  ) -> Callable[[int], TrainState]:
+  """seed -> a fresh TrainState for this update rule, including the training
+  variables its objective keeps (`TrainState.extra['loss']`)."""
+  extra = {}
+  if gan.loss.variables:
+    extra['loss'] = {name: jnp.asarray(value, jnp.float32)
+                     for name, value in gan.loss.variables.items()}
+  return functools.partial(create_train_state, gan.models, gan.g_tx, gan.d_tx,
+                           tuple(image_shape), extra=extra)
 
 
 def ema_decay(decay: float, step: Array) -> Array:
@@ -116,7 +129,7 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
     return gan.info_weight * mutual_information(q, z, info_codes)
 
   def d_update(d_params, d_stats, d_opt, real, fake, z, labels, key,
-               penalty_key):
+               penalty_key, loss_vars):
     real_key, fake_key = jax.random.split(key)
     point_key, dropout_key = jax.random.split(penalty_key)
 
@@ -130,7 +143,8 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
       penalty = gan.loss.penalty_weight * gan.loss.penalty(critic, real, fake,
                                                            point_key)
       info = info_term(q, z)  # Q shares D's body and trains with it
-      return gan.loss.d_loss(real_logits, fake_logits) + penalty + info, (
+      return gan.loss.d_loss(real_logits, fake_logits,
+                             **loss_vars) + penalty + info, (
           stats, real_logits, fake_logits, penalty, info)
 
     (loss, (d_stats, real_logits, fake_logits, penalty, info)), grads = (
@@ -145,11 +159,12 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
     if gan.d_clip:  # WGAN's weight clipping (Arjovsky et al. 2017)
       d_params = jax.tree.map(lambda p: jnp.clip(p, -gan.d_clip, gan.d_clip),
                               d_params)
-    return d_params, d_stats, d_opt, metrics
+    return d_params, d_stats, d_opt, metrics, (real_logits, fake_logits)
 
   def step(state: TrainState, real: Array,
            labels: Array | None = None) -> tuple[TrainState, Metrics]:
     k, batch = real.shape[:2]
+    loss_vars = state.extra.get('loss', {})
     zs = sample_noise(gan.models, rng.key_for(state.key, rng.Stream.NOISE,
                                               state.step), k * batch)
     zs = zs.reshape(k, batch, -1)
@@ -164,9 +179,9 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
       g_key, d_key = jax.random.split(key_i)
       fake, g_stats = apply_model(generator, state.g_params, g_stats, z_i,
                                   labels_i, train=True, key=g_key)
-      d_params, d_stats, d_opt, m = d_update(d_params, d_stats, d_opt, real_i,
-                                             fake, z_i, labels_i, d_key,
-                                             penalty_key_i)
+      d_params, d_stats, d_opt, m, _ = d_update(
+          d_params, d_stats, d_opt, real_i, fake, z_i, labels_i, d_key,
+          penalty_key_i, loss_vars)
       return (d_params, d_stats, d_opt, g_stats), m['d_finite']
 
     carry = (state.d_params, state.d_stats, state.d_opt_state, state.g_stats)
@@ -184,9 +199,15 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
         lambda p: apply_model(generator, p, g_stats, zs[-1], last_labels,
                               train=True, key=g_key),
         state.g_params, has_aux=True)
-    new_d_params, d_stats, d_opt, metrics = d_update(
+    new_d_params, d_stats, d_opt, metrics, d_outputs = d_update(
         d_params, d_stats, d_opt, real[-1], jax.lax.stop_gradient(fake),
-        zs[-1], last_labels, d_key, penalty_keys[-1])
+        zs[-1], last_labels, d_key, penalty_keys[-1], loss_vars)
+    extra = state.extra
+    if gan.loss.update_variables:  # once per step, from the last D update
+      new_vars, loss_metrics = gan.loss.update_variables(loss_vars,
+                                                         *d_outputs)
+      extra = {**extra, 'loss': new_vars}
+      metrics.update(loss_metrics)
     critic = d_params if gan.simultaneous else new_d_params
 
     def g_loss_fn(fake):
@@ -195,7 +216,8 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
       if gan.loss.g_uses_real:  # a constant for G: no gradient flows into x
         real_logits, _, stats = judge(critic, stats, real[-1], last_labels,
                                       jax.random.fold_in(critic_key, 1))
-      return gan.loss.g_loss(real_logits, logits) + info_term(q, zs[-1]), stats
+      return gan.loss.g_loss(real_logits, logits, **loss_vars) + info_term(
+          q, zs[-1]), stats
 
     (g_loss, d_stats), fake_grad = jax.value_and_grad(
         g_loss_fn, has_aux=True)(fake)
@@ -215,7 +237,7 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
     new_state = state.replace(
         step=state.step + 1, g_params=g_params, d_params=new_d_params,
         g_stats=g_stats, d_stats=d_stats, g_opt_state=g_opt, d_opt_state=d_opt,
-        g_ema=g_ema)
+        g_ema=g_ema, extra=extra)
     if gan.skip_nonfinite:  # keep the old state, but count the step
       new_state = jax.tree.map(lambda new, old: jnp.where(mask == 0, new, old),
                                new_state, state.replace(step=new_state.step))

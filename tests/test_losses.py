@@ -88,8 +88,9 @@ def test_objective_matches_its_formula(name):
 
 
 def test_every_registered_objective_has_a_formula_test():
-  # 'mmd' is checked against numpy in test_gmmn.py.
-  assert set(LOSSES) == set(FORMULAS) | {'minimax', 'non_saturating', 'mmd'}
+  # 'mmd' is checked against numpy in test_gmmn.py, 'began' in test_began.py.
+  assert set(LOSSES) == set(FORMULAS) | {'minimax', 'non_saturating', 'mmd',
+                                         'began'}
 
 
 def test_absolute_error_game_value_at_the_optimum():

@@ -12,8 +12,7 @@ from gan_jax.models import MODELS
 from gan_jax.models.spec import VECTOR_MODELS
 from gan_jax.data.sampler import DeviceData
 from gan_jax.train import build_gan, make_dataset_step
-from gan_jax.train_state import create_train_state
-from gan_jax.train_step import ema_decay
+from gan_jax.train_step import ema_decay, state_factory
 from tiny import tiny_config
 
 IMAGES = np.random.RandomState(0).randint(0, 256, (64, 28, 28, 1), np.uint8)
@@ -24,8 +23,7 @@ LABELS = np.arange(64, dtype=np.int32) % 10
 def _one_step(config):
   data = POINTS if config.model.name in VECTOR_MODELS else IMAGES
   gan = build_gan(config, data.shape[1:], len(data))
-  state = jax.jit(functools.partial(create_train_state, gan.models, gan.g_tx,
-                                    gan.d_tx, data.shape[1:], 0))()
+  state = jax.jit(functools.partial(state_factory(gan, data.shape[1:]), 0))()
   step = jax.jit(make_dataset_step(gan, config.train.batch_size,
                                    parallel.make_mesh()))
   labels = LABELS if gan.models.num_classes else None
