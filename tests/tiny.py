@@ -16,9 +16,11 @@ SHRINK = {
     'mlp': {'model.g_hidden': (16, 16), 'model.d_units': 8,
             'model.d_pieces': 2, 'model.d_layers': 2},
     'gmmn': {'model.g_hidden': (16, 16), 'model.z_dim': 8},
+    'cyclegan': {'model.width': 4, 'model.blocks': 1},
 }
 MODEL_EXPERIMENT = {'dcgan': 'dcgan.py', 'maxout_mlp': 'gan_mnist.py',
-                    'mlp': 'ring.py', 'gmmn': 'gmmn_mnist.py'}
+                    'mlp': 'ring.py', 'gmmn': 'gmmn_mnist.py',
+                    'cyclegan': 'cyclegan_mnist.py'}
 
 
 def load_experiment(name: str, arg: str | None = None) -> ml_collections.ConfigDict:
