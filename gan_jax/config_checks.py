@@ -69,6 +69,9 @@ TRANSLATION_SETTINGS = {'train.d_steps': 1, 'model.pack': 1,
                         'model.num_classes': 0, 'model.info_codes': (0, 0),
                         'loss.penalty': 'none', 'eval.every': 0,
                         'population': 1}
+# Objectives that need no Lipschitz constraint (penalties are off) and score
+# each patch on its own, as CycleGAN's LSGAN does.
+TRANSLATION_LOSSES = ('least_squares', 'non_saturating', 'hinge')
 
 
 def _check_translation(config: ml_collections.ConfigDict) -> None:
@@ -81,6 +84,11 @@ def _check_translation(config: ml_collections.ConfigDict) -> None:
           f'model {config.model.name!r} translates images and supports only '
           f'{path}={wanted!r}, got {value!r}; score it with '
           'benchmarks/cyclegan_labels.py')
+  if config.loss.name not in TRANSLATION_LOSSES:
+    raise ConfigError(
+        f'model {config.model.name!r} translates images and supports only '
+        f'loss.name in: {", ".join(TRANSLATION_LOSSES)}; got '
+        f'{config.loss.name!r}')
   _at_least(config, 'loss.cycle_weight', 0)
   _at_least(config, 'loss.identity_weight', 0)
 

@@ -64,8 +64,9 @@ class _MeanCritic(nn.Module):
 def _hand_step(scale, identity_weight=1.0):
   models = GanModels(_ScaledSwap(), _MeanCritic(), (-1.0, 1.0), 0, 'normal',
                      translation=True)
-  gan = Gan(models, LOSSES.get('least_squares'), optax.sgd(0.0),
-            optax.sgd(0.0), simultaneous=True, identity_weight=identity_weight)
+  frozen = optax.inject_hyperparams(optax.sgd)(learning_rate=0.0)
+  gan = Gan(models, LOSSES.get('least_squares'), frozen, frozen,
+            simultaneous=True, identity_weight=identity_weight)
   state = create_train_state(models, gan.g_tx, gan.d_tx, (2, 2, 2), 0)
   state = state.replace(g_params={'s': jnp.asarray(scale)})
   x = jnp.asarray(np.random.RandomState(0).uniform(-1, 1, (3, 2, 2, 2)),
@@ -102,9 +103,10 @@ def _kernels(params, prefix):
           and 'kernel' in jax.tree_util.keystr(path)]
 
 
-@pytest.mark.parametrize('loss', ['least_squares', 'non_saturating'])
-def test_one_step_moves_both_translators_and_both_critics(loss):
-  config = tiny_config('cyclegan', loss__name=loss, loss__identity_weight=5.0)
+def test_one_step_moves_both_translators_and_both_critics():
+  # test_train_step runs one step for every objective and update scheme.
+  config = tiny_config('cyclegan', loss__name='non_saturating',
+                       loss__identity_weight=5.0)
   pairs = np.random.RandomState(0).randint(0, 256, (32, 28, 28, 2), np.uint8)
   gan = train.build_gan(config, pairs.shape[1:], len(pairs))
   before = create_train_state(gan.models, gan.g_tx, gan.d_tx, pairs.shape[1:],
@@ -161,8 +163,8 @@ def test_short_real_run_saves_sheets_checkpoints_and_resumes_exactly(
 
 def test_unsupported_settings_are_one_line_config_errors():
   for override in ({'eval__every': 100}, {'train__d_steps': 2},
-                   {'loss__penalty': 'gp'}):
-    with pytest.raises(ConfigError, match='translates images'):
+                   {'loss__penalty': 'gp'}, {'loss__name': 'wasserstein'}):
+    with pytest.raises(ConfigError, match='translates images and supports'):
       train.config_checks.check_config(tiny_config('cyclegan', **override))
   with pytest.raises(ConfigError, match='mnist_unpaired'):
     train.build_gan(tiny_config('dcgan', model__name='cyclegan'),
