@@ -11,6 +11,7 @@ import ml_collections
 from gan_jax import configs
 from gan_jax.data.toy import TOY_DATASETS
 from gan_jax.errors import ConfigError
+from gan_jax.models.spec import TRANSLATION_MODELS
 from gan_jax.penalties import PENALTIES
 
 UPDATE_SCHEMES = ('alternating', 'simultaneous')
@@ -59,6 +60,37 @@ def check_config(config: ml_collections.ConfigDict) -> None:
     raise ConfigError(
         f'config.train.ema_decay={config.train.ema_decay} must be in [0, 1)')
   _check_regularisers(config)
+  if config.model.name in TRANSLATION_MODELS:
+    _check_translation(config)
+
+
+# What a translation model's step (cyclegan_step.py) and loop support.
+TRANSLATION_SETTINGS = {'train.d_steps': 1, 'model.pack': 1,
+                        'model.num_classes': 0, 'model.info_codes': (0, 0),
+                        'loss.penalty': 'none', 'eval.every': 0,
+                        'population': 1}
+# Objectives that need no Lipschitz constraint (penalties are off) and score
+# each patch on its own, as CycleGAN's LSGAN does.
+TRANSLATION_LOSSES = ('least_squares', 'non_saturating', 'hinge')
+
+
+def _check_translation(config: ml_collections.ConfigDict) -> None:
+  for path, wanted in TRANSLATION_SETTINGS.items():
+    value = config
+    for part in path.split('.'):
+      value = value[part]
+    if (tuple(value) if isinstance(value, (list, tuple)) else value) != wanted:
+      raise ConfigError(
+          f'model {config.model.name!r} translates images and supports only '
+          f'{path}={wanted!r}, got {value!r}; score it with '
+          'benchmarks/cyclegan_labels.py')
+  if config.loss.name not in TRANSLATION_LOSSES:
+    raise ConfigError(
+        f'model {config.model.name!r} translates images and supports only '
+        f'loss.name in: {", ".join(TRANSLATION_LOSSES)}; got '
+        f'{config.loss.name!r}')
+  _at_least(config, 'loss.cycle_weight', 0)
+  _at_least(config, 'loss.identity_weight', 0)
 
 
 def _check_regularisers(config: ml_collections.ConfigDict) -> None:

@@ -46,6 +46,8 @@ def base_config() -> ml_collections.ConfigDict:
   # | 'began' (BEGAN's equilibrium game; only with model 'began')
   c.loss.name = 'non_saturating'
   c.loss.info_weight = 1.0                    # InfoGAN's lambda
+  c.loss.cycle_weight = 10.0                  # CycleGAN's lambda (L1 cycle loss)
+  c.loss.identity_weight = 0.0                # CycleGAN's identity loss; 0 = off
   c.loss.clip = 0.0                           # WGAN weight clipping c; 0 = off
   # Added to D's loss: 'none' | 'gp' (WGAN-GP on interpolates) | 'r1' (on data)
   c.loss.penalty = 'none'

@@ -60,15 +60,25 @@ def load_run(workdir: str, member: int = 0) -> SavedRun:
   return SavedRun(config, gan, state, step, workdir)
 
 
+def _check_draws_from_noise(run: SavedRun) -> None:
+  if run.gan.models.translation:
+    raise ConfigError(
+        f'the run in {run.workdir} is model {run.config.model.name!r}, which '
+        'translates images instead of drawing them from noise: score it with '
+        'benchmarks/cyclegan_labels.py')
+
+
 def generate(run: SavedRun, z: jax.Array,
              labels: jax.Array | None = None) -> np.ndarray:
   """uint8 images [N, H, W, C] from the run's EMA generator (a conditional
   one draws `labels`, by default every class equally)."""
+  _check_draws_from_noise(run)
   return Sampler(run.gan)(run.state, z, labels)
 
 
 def noise(run: SavedRun, num: int, seed: int = 0) -> jax.Array:
   """`num` latent vectors; `seed` picks a stream separate from training's."""
+  _check_draws_from_noise(run)
   key = rng.key_for(jax.random.PRNGKey(seed), rng.Stream.SAMPLES, 1)
   return sample_noise(run.gan.models, key, num)
 

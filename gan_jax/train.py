@@ -15,10 +15,12 @@ import numpy as np
 from etils import epath
 
 from gan_jax import (config_checks, data, distributed, evaluation, images,
-                     parallel, population, preemption, rng, workdir_lock)
+                     parallel, population, preemption, rng, translation,
+                     workdir_lock)
 from gan_jax.checkpoints import Checkpoints, abstract_like
+from gan_jax.cyclegan_step import make_cyclegan_step
 from gan_jax.data.sampler import (DeviceData, sample_labels, sample_real,
-                                  steps_per_epoch)
+                                  sample_unpaired, steps_per_epoch)
 from gan_jax.errors import ConfigError, Interrupted, NonFiniteError
 from gan_jax.generation import Sampler
 from gan_jax.losses import build_loss
@@ -58,7 +60,9 @@ def build_gan(config: ml_collections.ConfigDict,
       ema_decay=config.train.ema_decay,
       skip_nonfinite=config.train.on_nonfinite == 'skip',
       d_clip=config.loss.clip,
-      info_weight=config.loss.info_weight)
+      info_weight=config.loss.info_weight,
+      cycle_weight=config.loss.get('cycle_weight', 10.0),
+      identity_weight=config.loss.get('identity_weight', 0.0))
 
 
 def make_dataset_step(gan: Gan, batch_size: int,
@@ -68,11 +72,13 @@ def make_dataset_step(gan: Gan, batch_size: int,
   With a mesh, the batch is split over its devices (data parallelism);
   without, the caller shards something else (a population's members).
   """
-  update = make_train_step(gan)
+  translating = gan.models.translation  # CycleGAN: two domains, own step
+  update = (make_cyclegan_step if translating else make_train_step)(gan)
+  sample = sample_unpaired if translating else sample_real
 
   def step(state: TrainState, dataset: DeviceData):
-    real = sample_real(dataset.examples, state.key, state.step, gan.d_steps,
-                       batch_size, gan.models.value_range)
+    real = sample(dataset.examples, state.key, state.step, gan.d_steps,
+                  batch_size, gan.models.value_range)
     labels = None
     if gan.models.num_classes:
       labels = sample_labels(dataset.labels, state.key, state.step,
@@ -186,6 +192,13 @@ def _train(config, workdir, gan, mesh, train_images, train_labels,
       n)
   sheet_z = [noise_for(i, config.train.num_samples, 0) for i in range(members)]
   sheet_y = sheet_labels(gan.models, config.train.num_samples)  # row i = class i
+  draw_sheet = lambda state, i: images.sheet(sampler(state, sheet_z[i],
+                                                     sheet_y))
+  if gan.models.translation:  # each column: a there and back, b likewise
+    translator = translation.Translator(gan)
+    sheet_x = train_images[:config.train.num_samples]
+    draw_sheet = lambda state, i: translation.sheet_rows(
+        sheet_x, *translator(state, sheet_x))
   eval_every = config.eval.every
   if eval_every:
     eval_metrics = evaluation.parse_metrics(config.eval.metrics)
@@ -221,7 +234,7 @@ def _train(config, workdir, gan, mesh, train_images, train_labels,
         writer.write_scalars(step, {**scalars, 'steps_per_sec': rate})
     for i, (out_dir, writer) in enumerate(zip(out_dirs, writers)):
       if sample:
-        sheet = images.sheet(sampler(view(state, i), sheet_z[i], sheet_y))
+        sheet = draw_sheet(view(state, i), i)
         if is_main:
           images.save_png(out_dir / 'samples' / f'step_{step:07d}.png', sheet)
         writer.write_image(step, 'samples', sheet)

@@ -49,10 +49,11 @@ def create_train_state(models: GanModels, g_tx: optax.GradientTransformation,
   """Initialises a fresh state; pure, so it can run under jit or eval_shape."""
   key = jax.random.PRNGKey(seed)
   g_key, d_key = jax.random.split(rng.key_for(key, rng.Stream.INIT))
-  z = sample_noise(models, g_key, 2)
+  g_input = (jnp.zeros((2, *image_shape)) if models.translation
+             else sample_noise(models, g_key, 2))
   cond = () if not models.num_classes else (jnp.zeros((2,), jnp.int32),)
   g_params, g_stats = _split_vars(
-      models.generator.init(g_key, z, *cond, train=False))
+      models.generator.init(g_key, g_input, *cond, train=False))
   d_params, d_stats = _split_vars(models.discriminator.init(
       d_key, jnp.zeros((2 * models.pack, *image_shape)), *cond, train=False))
   return TrainState(

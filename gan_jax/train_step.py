@@ -65,6 +65,8 @@ class Gan(NamedTuple):
   skip_nonfinite: bool = False  # drop an update whose loss/grads are NaN/Inf
   d_clip: float = 0.0        # > 0: clip every D weight to [-c, c] after updates
   info_weight: float = 1.0   # lambda of InfoGAN's term (models with info_codes)
+  cycle_weight: float = 10.0    # CycleGAN's lambda (translation models)
+  identity_weight: float = 0.0  # CycleGAN's identity-loss weight
 
 
 def state_factory(gan: Gan, image_shape: tuple[int, ...]

@@ -9,19 +9,21 @@ from gan_jax import config_checks, parallel
 from gan_jax.errors import ConfigError
 from gan_jax.losses import LOSSES
 from gan_jax.models import MODELS
-from gan_jax.models.spec import VECTOR_MODELS
+from gan_jax.models.spec import TRANSLATION_MODELS, VECTOR_MODELS
 from gan_jax.data.sampler import DeviceData
 from gan_jax.train import build_gan, make_dataset_step
 from gan_jax.train_step import ema_decay, state_factory
 from tiny import tiny_config
 
 IMAGES = np.random.RandomState(0).randint(0, 256, (64, 28, 28, 1), np.uint8)
+DOMAINS = np.random.RandomState(0).randint(0, 256, (64, 28, 28, 2), np.uint8)
 POINTS = np.random.RandomState(0).normal(size=(64, 2)).astype(np.float32)
 LABELS = np.arange(64, dtype=np.int32) % 10
 
 
 def _one_step(config):
-  data = POINTS if config.model.name in VECTOR_MODELS else IMAGES
+  data = (POINTS if config.model.name in VECTOR_MODELS else DOMAINS
+          if config.model.name in TRANSLATION_MODELS else IMAGES)
   gan = build_gan(config, data.shape[1:], len(data))
   state = jax.jit(functools.partial(state_factory(gan, data.shape[1:]), 0))()
   step = jax.jit(make_dataset_step(gan, config.train.batch_size,

@@ -17,10 +17,11 @@ SHRINK = {
             'model.d_pieces': 2, 'model.d_layers': 2},
     'gmmn': {'model.g_hidden': (16, 16), 'model.z_dim': 8},
     'began': {'model.width': 4, 'model.embedding': 8, 'model.z_dim': 8},
+    'cyclegan': {'model.width': 4, 'model.blocks': 1},
 }
 MODEL_EXPERIMENT = {'dcgan': 'dcgan.py', 'maxout_mlp': 'gan_mnist.py',
                     'mlp': 'ring.py', 'gmmn': 'gmmn_mnist.py',
-                    'began': 'began_mnist.py'}
+                    'began': 'began_mnist.py', 'cyclegan': 'cyclegan_mnist.py'}
 
 
 def load_experiment(name: str, arg: str | None = None) -> ml_collections.ConfigDict:

@@ -15,6 +15,7 @@ import pathlib
 import numpy as np
 import tensorflow_datasets as tfds
 
+from gan_jax.data import domains
 from gan_jax.data import stacked
 from gan_jax.data import tfd
 from gan_jax.data import tfds_builders
@@ -39,8 +40,9 @@ ENV_VAR = 'GAN_JAX_DATA_DIR'
 
 def _builder_cls(name: str) -> type[tfds_builders.LocalBuilder]:
   if name not in ALL_DATASETS:
+    names = [*ALL_DATASETS, *DERIVED, *domains.DATASETS, *toy.TOY_DATASETS]
     raise DataError(f'unknown dataset {name!r}: choose one of '
-                    f'{", ".join([*ALL_DATASETS, *DERIVED, *toy.TOY_DATASETS])}')
+                    f'{", ".join(names)}')
   return ALL_DATASETS[name]
 
 
@@ -116,7 +118,8 @@ def load_split(name: str, split: str, data_dir: str | None = None,
   MNIST-like datasets give 28x28x1 images and their labels; TFD gives 48x48x1
   images and zeros (see `gan_jax.data.tfd` for its splits); 'stacked_mnist'
   28x28x3 digit triples and their mode 0..999 (`gan_jax.data.stacked`),
-  built from MNIST's 'train' or 'test' split. Toy datasets
+  built from MNIST's 'train' or 'test' split; 'mnist_unpaired' CycleGAN's
+  two domains from any MNIST split (`gan_jax.data.domains`). Toy datasets
   ('ring', 'grid', ...; `gan_jax.data.toy`) are generated, not read: float32
   points [N, D] and their mixture components.
 
@@ -129,6 +132,9 @@ def load_split(name: str, split: str, data_dir: str | None = None,
   """
   if name in toy.TOY_DATASETS:
     return toy.load_split(name, split)
+  if name in domains.DATASETS:  # CycleGAN's two domains, side by side
+    return domains.unpaired(*load_split(domains.DATASETS[name], split,
+                                        data_dir, tfds_dir))
   if name in DERIVED:
     if split not in stacked.SEEDS:
       raise DataError(f'{name} has splits {", ".join(stacked.SEEDS)}, '

@@ -69,3 +69,17 @@ def sample_real(dataset: jax.Array, base_key: jax.Array, step: jax.Array,
   batch = jnp.take(dataset, index, axis=0)
   batch = batch.reshape(num_batches, batch_size, *dataset.shape[1:])
   return to_unit_range(batch, value_range)
+
+
+def sample_unpaired(dataset: jax.Array, base_key: jax.Array, step: jax.Array,
+                    num_batches: int, batch_size: int,
+                    value_range: tuple[float, float]) -> jax.Array:
+  """`sample_real` for two domains side by side in channels ([a | b],
+  gan_jax/data/domains.py): each half follows its own epoch permutations,
+  so an A image never meets the same B image twice by construction."""
+  c = dataset.shape[-1] // 2
+  a = sample_real(dataset, base_key, step, num_batches, batch_size,
+                  value_range)[..., :c]
+  b = sample_real(dataset, jax.random.fold_in(base_key, 1), step,
+                  num_batches, batch_size, value_range)[..., c:]
+  return jnp.concatenate([a, b], axis=-1)

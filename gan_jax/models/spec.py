@@ -10,6 +10,8 @@ Class-conditional models (`num_classes` > 0, Mirza & Osindero 2014) take
 the class as a second argument: generator(z, labels), discriminator(x,
 labels), with labels int32 [B].
 `config.pack` = m > 1 wraps any D in PacGAN packing (models/packing.py).
+Translation models (`translation`, CycleGAN) take no noise: G maps a data
+batch to another batch of the same shape (models/cyclegan.py).
 """
 from collections.abc import Callable
 from typing import NamedTuple
@@ -36,6 +38,9 @@ class GanModels(NamedTuple):
   # InfoGAN (categorical, continuous) codes appended to z; D then returns
   # (logits, Q's outputs) and the step adds the mutual-information term.
   info_codes: tuple[int, int] = (0, 0)
+  # G translates data batches instead of drawing from noise (CycleGAN); the
+  # loop then runs cyclegan_step and draws translation sheets.
+  translation: bool = False
 
 
 def balanced_labels(models: GanModels, n: int) -> jax.Array | None:
@@ -60,6 +65,8 @@ ModelBuilder = Callable[[ml_collections.ConfigDict, tuple[int, int, int]],
 MODELS: Registry[ModelBuilder] = Registry('model')
 # Models for vector data [N, D] (toy datasets); the rest take images.
 VECTOR_MODELS: set[str] = set()
+# Models whose G translates data (GanModels.translation), not noise.
+TRANSLATION_MODELS: set[str] = set()
 
 _NOISE = {
     'normal': lambda key, shape: jax.random.normal(key, shape),
