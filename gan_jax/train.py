@@ -33,9 +33,11 @@ from gan_jax.train_step import Gan, make_train_step, nonfinite_names
 
 def load_training_set(config: ml_collections.ConfigDict
                       ) -> tuple[np.ndarray, np.ndarray]:
-  """(examples, labels) of the split the run trains on."""
-  return data.load_split(config.data.name, config.data.split,
-                         config.data.dir, config.data.tfds_dir)
+  """(examples, labels) of the split the run trains on, padded to
+  `data.pad_to` if set."""
+  examples, labels = data.load_split(config.data.name, config.data.split,
+                                     config.data.dir, config.data.tfds_dir)
+  return images.pad_to(examples, config.data.get('pad_to', 0)), labels
 
 
 def load_training_images(config: ml_collections.ConfigDict) -> np.ndarray:

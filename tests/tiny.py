@@ -16,9 +16,11 @@ SHRINK = {
     'mlp': {'model.g_hidden': (16, 16), 'model.d_units': 8,
             'model.d_pieces': 2, 'model.d_layers': 2},
     'gmmn': {'model.g_hidden': (16, 16), 'model.z_dim': 8},
+    'progan': {'model.width': 2, 'model.z_dim': 8, 'model.stage_steps': 2},
 }
 MODEL_EXPERIMENT = {'dcgan': 'dcgan.py', 'maxout_mlp': 'gan_mnist.py',
-                    'mlp': 'ring.py', 'gmmn': 'gmmn_mnist.py'}
+                    'mlp': 'ring.py', 'gmmn': 'gmmn_mnist.py',
+                    'progan': 'progan_mnist.py'}
 
 
 def load_experiment(name: str, arg: str | None = None) -> ml_collections.ConfigDict:

@@ -1,5 +1,5 @@
 """Architectures, registered by name; importing this package registers all."""
-from gan_jax.models import dcgan, gmmn, maxout_mlp, mlp  # noqa: F401
+from gan_jax.models import dcgan, gmmn, maxout_mlp, mlp, progan  # noqa: F401
 from gan_jax.models.spec import (GanModels, MODELS, balanced_labels,
                                  build_models, sample_noise, set_codes,
                                  sheet_labels)
