@@ -1,6 +1,7 @@
 """Progressive growing: its schedule, its fades, and a run that carries the
 stage through checkpoints."""
 import json
+import shutil
 
 import jax
 import jax.numpy as jnp
@@ -134,13 +135,16 @@ def _run_config(num_steps):
   # stage_steps 4: levels 0 x5, 0.5, 1 x3, 1.5, 2 x3, 2.5, 3 ...; all four
   # resolutions by step 14.
   return tiny_config('progan', train__num_steps=num_steps,
-                     model__stage_steps=4, train__checkpoint_every=3,
+                     model__stage_steps=4, train__checkpoint_every=5,
                      train__sample_every=20, train__log_every=1,
                      data__split='train[:320]')
 
 
 def test_growing_run_resumes_at_its_stage_and_matches_a_straight_run(
     tmp_path):
+  """A real-data run through all four stages; then the same run resumed
+  from its own step-10 checkpoint (one loop compile fewer than training a
+  second run to step 10)."""
   straight = train.train_and_evaluate(_run_config(20),
                                       str(tmp_path / 'straight'))
   assert float(straight.extra['level']) == 3.0
@@ -152,14 +156,16 @@ def test_growing_run_resumes_at_its_stage_and_matches_a_straight_run(
   sheet = Image.open(tmp_path / 'straight' / 'samples' / 'step_0000020.png')
   assert sheet.size == (2 * 33 + 1, 2 * 33 + 1)   # 2x2 of 32x32, 1 px gaps
 
-  train.train_and_evaluate(_run_config(10), str(tmp_path / 'resumed'))
-  mid = saved_run.load_run(str(tmp_path / 'resumed'))
+  resumed_dir = tmp_path / 'resumed'
+  shutil.copytree(tmp_path / 'straight', resumed_dir)
+  for step in (15, 20):
+    shutil.rmtree(resumed_dir / 'checkpoints' / str(step))
+  mid = saved_run.load_run(str(resumed_dir))
   # The update at step index 9 ran at level 1.5 (16x16 half faded in).
   assert mid.step == 10
   assert float(mid.state.extra['level']) == 1.5
   assert int(mid.state.extra['stage']) == 2
-  resumed = train.train_and_evaluate(_run_config(20),
-                                     str(tmp_path / 'resumed'))
+  resumed = train.train_and_evaluate(_run_config(20), str(resumed_dir))
   leaves = jax.tree_util.tree_leaves_with_path(straight)
   for (path, a), b in zip(leaves, jax.tree.leaves(resumed)):
     np.testing.assert_array_equal(np.asarray(a), np.asarray(b),
