@@ -13,9 +13,9 @@ from gan_jax import evaluation, images, saved_run, train
 from gan_jax.errors import ConfigError
 from gan_jax.generation import Sampler
 from gan_jax.models import build_models
-from gan_jax.models.growth import Growth, downsample, upsample
+from gan_jax.models.growth import Growth, upsample
 from gan_jax.train import build_gan
-from gan_jax.train_state import create_train_state
+from gan_jax.train_state import TrainState, create_train_state
 from tiny import tiny_config
 
 SHAPE = (32, 32, 1)
@@ -45,69 +45,88 @@ def test_level_schedule_fades_each_new_resolution_in_then_holds_it():
 def test_generator_at_level_s_is_the_upsampled_resolution_s_path():
   models = _models()
   z = jax.random.normal(jax.random.key(0), (3, 8))
-  variables = models.generator.init(jax.random.key(1), z, train=False)
-  for s in range(4):
+  variables = jax.jit(lambda: models.generator.init(jax.random.key(1), z,
+                                                    train=False))()
+
+  @jax.jit
+  def run(level):  # (output, every toRGB's output)
     out, inter = models.generator.apply(variables, z, train=False,
-                                        level=float(s),
+                                        level=level,
                                         capture_intermediates=True)
-    rgb = inter['intermediates'][f'to_rgb_{s}']['__call__'][0]
-    np.testing.assert_allclose(out, upsample(rgb, 2 ** (3 - s)), atol=1e-6)
-  out = models.generator.apply(variables, z, train=False, level=0.0)
+    return out, [inter['intermediates'][f'to_rgb_{r}']['__call__'][0]
+                 for r in range(4)]
+
+  for s in range(4):
+    out, rgb = run(float(s))
+    np.testing.assert_allclose(out, upsample(rgb[s], 2 ** (3 - s)),
+                               atol=1e-6)
+  out, _ = run(0.0)
   assert _blocky(out, 8) and not _blocky(out, 16)
   # Mid-fade, 16x16 is half in: o = up2(0.5 rgb_2 + 0.5 up2(rgb_1)).
-  out, inter = models.generator.apply(variables, z, train=False, level=1.5,
-                                      capture_intermediates=True)
-  rgb = {r: inter['intermediates'][f'to_rgb_{r}']['__call__'][0]
-         for r in (1, 2)}
+  out, rgb = run(1.5)
   np.testing.assert_allclose(
       out, upsample(0.5 * rgb[2] + 0.5 * upsample(rgb[1])), atol=1e-6)
 
 
-def _zero_grads(module, variables, x, level):
-  grads = jax.grad(lambda p: jnp.sum(module.apply(
-      {'params': p}, x, train=False, level=level) ** 2))(variables['params'])
-  return {name: all(not np.any(g) for g in jax.tree.leaves(tree))
-          for name, tree in grads.items()}
+def _zero_grads(module, variables, x, levels):
+  """Per level, per layer: True if the layer got no gradient at all."""
+  grad = jax.jit(jax.grad(lambda p, level: jnp.sum(module.apply(
+      {'params': p}, x, train=False, level=level) ** 2)))
+  out = []
+  for level in levels:
+    grads = grad(variables['params'], level)
+    out.append({name: all(not np.any(g) for g in jax.tree.leaves(tree))
+                for name, tree in grads.items()})
+  return out
 
 
 def test_blocks_above_the_stage_get_no_gradient():
   models = _models()
   x = jax.random.normal(jax.random.key(0), (4, *SHAPE))
-  d_vars = models.discriminator.init(jax.random.key(1), x, train=False)
-  zero = _zero_grads(models.discriminator, d_vars, x, 1.0)
+  d_vars = jax.jit(lambda: models.discriminator.init(jax.random.key(1), x,
+                                                     train=False))()
+  zero, mid = _zero_grads(models.discriminator, d_vars, x, (1.0, 1.5))
   assert {k for k, v in zero.items() if v} == {
       'block_2_conv0', 'block_2_conv1', 'block_3_conv0', 'block_3_conv1',
       'from_rgb_0', 'from_rgb_2', 'from_rgb_3'}
   # Mid-fade into 16x16: both 8x8 inputs, the old and the new, train.
-  zero = _zero_grads(models.discriminator, d_vars, x, 1.5)
-  assert {k for k, v in zero.items() if v} == {
+  assert {k for k, v in mid.items() if v} == {
       'block_3_conv0', 'block_3_conv1', 'from_rgb_0', 'from_rgb_3'}
   z = jax.random.normal(jax.random.key(2), (4, 8))
-  g_vars = models.generator.init(jax.random.key(3), z, train=False)
-  zero = _zero_grads(models.generator, g_vars, z, 0.0)
+  g_vars = jax.jit(lambda: models.generator.init(jax.random.key(3), z,
+                                                 train=False))()
+  (zero,) = _zero_grads(models.generator, g_vars, z, (0.0,))
   assert {k for k, v in zero.items() if not v} == {
       'block_0_dense', 'block_0_conv', 'to_rgb_0'}
 
 
 def test_reals_fade_like_the_generator():
   growth = _models().growth
-  x = jax.random.uniform(jax.random.key(0), (2, 3, *SHAPE))  # [k, B, ...]
-  np.testing.assert_allclose(growth.fade_reals(x, 3.0), x, atol=1e-6)
-  low = growth.fade_reals(x, 0.0)
-  np.testing.assert_allclose(
-      low, upsample(downsample(downsample(downsample(x))), 8), atol=1e-6)
-  np.testing.assert_allclose(growth.fade_reals(x, 2.5),
-                             0.5 * x + 0.5 * upsample(downsample(x)),
+  x = np.random.RandomState(0).uniform(size=(2, 3, *SHAPE))  # [k, B, ...]
+  x = x.astype(np.float32)
+  fade = jax.jit(growth.fade_reals)
+  np.testing.assert_allclose(fade(x, 3.0), x, atol=1e-6)
+  pooled = x.reshape(2, 3, 4, 8, 4, 8, 1).mean(axis=(3, 5))
+  np.testing.assert_allclose(fade(x, 0.0), upsample(pooled, 8), atol=1e-6)
+  half = x.reshape(2, 3, 16, 2, 16, 2, 1).mean(axis=(3, 5))
+  np.testing.assert_allclose(fade(x, 2.5), 0.5 * x + 0.5 * upsample(half),
                              atol=1e-6)
 
 
 def test_sampler_draws_at_the_level_in_the_state():
-  config = tiny_config('progan')
-  gan = build_gan(config, SHAPE, 100)
-  state = create_train_state(gan.models, gan.g_tx, gan.d_tx, SHAPE, 0)
-  assert float(state.extra['level']) == 0.0
-  assert int(state.extra['stage']) == 0
+  gan = build_gan(tiny_config('progan'), SHAPE, 100)
+  initial = jax.eval_shape(lambda: create_train_state(
+      gan.models, gan.g_tx, gan.d_tx, SHAPE, 0)).extra
+  assert {k: (v.shape, v.dtype) for k, v in initial.items()} == {
+      'level': ((), jnp.float32), 'stage': ((), jnp.int32)}
   z = jax.random.normal(jax.random.key(0), (4, 8))
+  # Only G matters to the sampler: skip compiling D's and Adam's init.
+  g_params = jax.jit(lambda: gan.models.generator.init(
+      jax.random.key(1), z, train=False)['params'])()
+  state = TrainState(step=jnp.zeros((), jnp.int32), key=jax.random.key(0),
+                     g_params=g_params, d_params={}, g_stats={}, d_stats={},
+                     g_opt_state=(), d_opt_state=(), g_ema=g_params,
+                     extra=gan.models.growth.initial_extra())
   assert _blocky(Sampler(gan)(state, z), 8)
   final = Sampler(gan)(state.replace(extra={}), z)  # no level: the last one
   assert not _blocky(final, 2)

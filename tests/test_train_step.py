@@ -85,6 +85,7 @@ COMBINATIONS = (
      ('cgan', 'hinge', 'alternating', (('loss.penalty', 'r1'),)),
      ('infogan', 'non_saturating', 'alternating', NO_EXTRAS),
      ('infogan', 'wasserstein', 'alternating', (('loss.penalty', 'gp'),)),
+     ('progan', 'wasserstein', 'alternating', (('loss.penalty', 'gp'),)),
      ('maxout_mlp', 'least_squares', 'alternating',
       (('loss.penalty', 'gp'), ('model.spectral_norm', True))),
      ('maxout_mlp', 'relativistic', 'alternating', (('loss.penalty', 'r1'),))])
