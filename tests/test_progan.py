@@ -139,6 +139,19 @@ def test_models_refuse_images_that_cannot_grow():
     build_models(tiny_config('progan', model__pack=2).model, SHAPE)
 
 
+def test_padding_is_centred_and_never_crops():
+  config = tiny_config('progan', data__split='test[:20]')
+  padded = train.load_training_images(config)
+  plain = train.load_training_images(tiny_config('progan', data__pad_to=0,
+                                                 data__split='test[:20]'))
+  assert padded.shape == (20, 32, 32, 1)
+  np.testing.assert_array_equal(padded[:, 2:30, 2:30], plain)
+  assert not padded[:, :2].any() and not padded[:, :, 30:].any()
+  with pytest.raises(ConfigError, match='data.pad_to=20 is smaller'):
+    train.load_training_images(tiny_config('progan', data__pad_to=20,
+                                           data__split='test[:20]'))
+
+
 def test_evaluation_scores_the_centre_of_padded_images():
   real = train.load_training_images(
       tiny_config('progan', data__split='test[:200]', data__pad_to=0))
