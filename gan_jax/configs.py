@@ -26,6 +26,7 @@ def base_config() -> ml_collections.ConfigDict:
   c.data.dir = config_dict.placeholder(str)   # folder with the 4 IDX files
   c.data.tfds_dir = config_dict.placeholder(str)  # where TFDS prepares data
   c.data.split = 'train'                      # TFDS split, e.g. 'train[:50000]'
+  c.data.pad_to = 0        # > 0: pad images with 0 to this square side (progan)
 
   c.model = ml_collections.ConfigDict()
   c.model.name = 'dcgan'

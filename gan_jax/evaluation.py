@@ -51,6 +51,11 @@ def evaluate_samples(fake: np.ndarray, config: ml_collections.ConfigDict,
   if config.data.name == 'tfd':
     values = _tfd_parzen(fake, metric_names, config)
   else:
+    if config.data.get('pad_to', 0):
+      # The classifier reads the dataset's own size: drop the padding.
+      from gan_jax import images  # pylint: disable=g-import-not-at-top
+      from gan_jax.metrics import classifier  # pylint: disable=g-import-not-at-top
+      fake = images.center_crop(fake, *classifier.IMAGE_SHAPE[:2])
     values = metrics.evaluate_images(
         fake, config.data.name, metric_names, data_dir=config.data.dir,
         tfds_dir=config.data.tfds_dir, labels=labels)

@@ -13,7 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 from absl import flags
 
-from gan_jax import cli, data, images, saved_run
+from gan_jax import cli, images, saved_run, train
 from gan_jax.metrics import neighbours
 
 _WORKDIR = flags.DEFINE_string('workdir', None, 'A training workdir.')
@@ -49,10 +49,7 @@ def main(argv: list[str]) -> None:
 
   z = saved_run.noise(run, rows * (cols - 1) + 2 * rows, _SEED.value)
   samples = saved_run.generate(run, z[:rows * (cols - 1)])
-  train_images, _ = data.load_split(run.config.data.name,
-                                    run.config.data.split,
-                                    run.config.data.dir,
-                                    run.config.data.tfds_dir)
+  train_images, _ = train.load_training_set(run.config)  # as G saw them
   samples = samples.reshape(rows, cols - 1, *samples.shape[1:])
   flat = lambda x: jnp.asarray(x.reshape(len(x), -1), jnp.float32)
   closest = neighbours.nearest_index(flat(samples[:, -1]), flat(train_images))

@@ -30,8 +30,12 @@ class Sampler:
     @jax.jit
     def draw(state: TrainState, z: jax.Array,
              labels: jax.Array | None) -> jax.Array:
+      # A grown G draws at the level it was last trained at (final if the
+      # state does not say).
+      level = (state.extra.get('level') if gan.models.growth is not None
+               else None)
       out, _ = apply_model(gan.models.generator, state.g_ema, state.g_stats, z,
-                           labels, train=False)
+                           labels, train=False, level=level)
       return out
     self._draw = draw
 

@@ -11,6 +11,26 @@ def to_uint8(images: np.ndarray, value_range: tuple[float, float]) -> np.ndarray
   return np.clip(np.round(scaled * 255.0), 0, 255).astype(np.uint8)
 
 
+def pad_to(images: np.ndarray, size: int) -> np.ndarray:
+  """[N, H, W, C] -> [N, size, size, C], centred, padded with 0 (MNIST's
+  background), for models that need a power-of-two side; 0 = unchanged."""
+  if not size:
+    return images
+  h, w = images.shape[1:3]
+  if size < max(h, w):
+    raise ValueError(f'cannot pad {h}x{w} images to {size}x{size}')
+  top, left = (size - h) // 2, (size - w) // 2
+  return np.pad(images, ((0, 0), (top, size - h - top),
+                         (left, size - w - left), (0, 0)))
+
+
+def center_crop(images: np.ndarray, height: int, width: int) -> np.ndarray:
+  """The centre height x width of [N, H, W, C]: undoes `pad_to`."""
+  h, w = images.shape[1:3]
+  top, left = (h - height) // 2, (w - width) // 2
+  return images[:, top:top + height, left:left + width]
+
+
 def grid(images: np.ndarray, rows: int | None = None, pad: int = 1) -> np.ndarray:
   """[N, H, W, C] uint8 -> one [rows*(H+pad)+pad, cols*(W+pad)+pad, C] sheet."""
   n, h, w, c = images.shape

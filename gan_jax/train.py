@@ -35,9 +35,16 @@ from gan_jax.train_step import (Gan, make_train_step, nonfinite_names,
 
 def load_training_set(config: ml_collections.ConfigDict
                       ) -> tuple[np.ndarray, np.ndarray]:
-  """(examples, labels) of the split the run trains on."""
-  return data.load_split(config.data.name, config.data.split,
-                         config.data.dir, config.data.tfds_dir)
+  """(examples, labels) of the split the run trains on, padded to
+  `data.pad_to` if set."""
+  examples, labels = data.load_split(config.data.name, config.data.split,
+                                     config.data.dir, config.data.tfds_dir)
+  size = config.data.get('pad_to', 0)
+  if size and size < max(examples.shape[1:3]):
+    raise ConfigError(f'data.pad_to={size} is smaller than the dataset\'s '
+                      f'{examples.shape[1]}x{examples.shape[2]} images; set '
+                      f'it to 0 (off) or at least {max(examples.shape[1:3])}')
+  return images.pad_to(examples, size), labels
 
 
 def load_training_images(config: ml_collections.ConfigDict) -> np.ndarray:

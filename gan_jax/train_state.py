@@ -60,4 +60,11 @@ def create_train_state(models: GanModels, g_tx: optax.GradientTransformation,
       step=jnp.zeros((), jnp.int32), key=key,
       g_params=g_params, d_params=d_params, g_stats=g_stats, d_stats=d_stats,
       g_opt_state=g_tx.init(g_params), d_opt_state=d_tx.init(d_params),
-      g_ema=g_params, extra={} if extra is None else extra)
+      g_ema=g_params, extra={**initial_extra(models), **(extra or {})})
+
+
+def initial_extra(models: GanModels) -> PyTree:
+  """The `extra` a model's update rule needs from step 0: a progressively
+  grown model's level and stage (models/growth.py), so that every
+  checkpoint records the stage it was taken at."""
+  return {} if models.growth is None else models.growth.initial_extra()

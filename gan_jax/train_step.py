@@ -94,15 +94,19 @@ def ema_decay(decay: float, step: Array) -> Array:
 
 def apply_model(module: nn.Module, params, stats, x: Array,
                 labels: Array | None = None, *, train: bool,
-                key: Array | None = None) -> tuple[Array, dict]:
-  """Runs a G or D (given the class `labels` if it is conditional); in
-  training mode also returns updated batch statistics."""
+                key: Array | None = None,
+                level: Array | None = None) -> tuple[Array, dict]:
+  """Runs a G or D (given the class `labels` if it is conditional, the
+  growth `level` if it is progressively grown); in training mode also
+  returns updated batch statistics."""
   variables = {'params': params, 'batch_stats': stats}
   inputs = (x,) if labels is None else (x, labels)
+  kwargs = {} if level is None else {'level': level}
   if not train:
-    return module.apply(variables, *inputs, train=False), stats
+    return module.apply(variables, *inputs, train=False, **kwargs), stats
   out, updated = module.apply(variables, *inputs, train=True,
-                              rngs={'dropout': key}, mutable=['batch_stats'])
+                              rngs={'dropout': key}, mutable=['batch_stats'],
+                              **kwargs)
   return out, updated.get('batch_stats', {})
 
 
@@ -117,10 +121,10 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
   generator, discriminator = gan.models.generator, gan.models.discriminator
   info_codes = gan.models.info_codes
 
-  def judge(params, stats, x, labels, key):
+  def judge(params, stats, x, labels, key, level):
     """D's logits, InfoGAN's Q outputs (None without codes), new stats."""
     out, stats = apply_model(discriminator, params, stats, x, labels,
-                             train=True, key=key)
+                             train=True, key=key, level=level)
     logits, q = out if isinstance(out, tuple) else (out, None)
     return logits, q, stats
 
@@ -131,16 +135,18 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
     return gan.info_weight * mutual_information(q, z, info_codes)
 
   def d_update(d_params, d_stats, d_opt, real, fake, z, labels, key,
-               penalty_key, loss_vars):
+               penalty_key, loss_vars, level):
     real_key, fake_key = jax.random.split(key)
     point_key, dropout_key = jax.random.split(penalty_key)
 
     def loss_fn(params):
-      real_logits, _, stats = judge(params, d_stats, real, labels, real_key)
-      fake_logits, q, stats = judge(params, stats, fake, labels, fake_key)
+      real_logits, _, stats = judge(params, d_stats, real, labels, real_key,
+                                    level)
+      fake_logits, q, stats = judge(params, stats, fake, labels, fake_key,
+                                    level)
 
       def critic(x):
-        return judge(params, stats, x, labels, dropout_key)[0]
+        return judge(params, stats, x, labels, dropout_key, level)[0]
 
       penalty = gan.loss.penalty_weight * gan.loss.penalty(critic, real, fake,
                                                            point_key)
@@ -167,6 +173,10 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
            labels: Array | None = None) -> tuple[TrainState, Metrics]:
     k, batch = real.shape[:2]
     loss_vars = state.extra.get('loss', {})
+    level = None
+    if gan.models.growth is not None:  # progressive growing's fade
+      level = gan.models.growth.level(state.step)
+      real = gan.models.growth.fade_reals(real, level)
     zs = sample_noise(gan.models, rng.key_for(state.key, rng.Stream.NOISE,
                                               state.step), k * batch)
     zs = zs.reshape(k, batch, -1)
@@ -180,10 +190,10 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
       real_i, labels_i, z_i, key_i, penalty_key_i = inputs
       g_key, d_key = jax.random.split(key_i)
       fake, g_stats = apply_model(generator, state.g_params, g_stats, z_i,
-                                  labels_i, train=True, key=g_key)
+                                  labels_i, train=True, key=g_key, level=level)
       d_params, d_stats, d_opt, m, _ = d_update(
           d_params, d_stats, d_opt, real_i, fake, z_i, labels_i, d_key,
-          penalty_key_i, loss_vars)
+          penalty_key_i, loss_vars, level)
       return (d_params, d_stats, d_opt, g_stats), m['d_finite']
 
     carry = (state.d_params, state.d_stats, state.d_opt_state, state.g_stats)
@@ -199,25 +209,28 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
     last_labels = None if labels is None else labels[-1]
     fake, g_vjp, g_stats = jax.vjp(
         lambda p: apply_model(generator, p, g_stats, zs[-1], last_labels,
-                              train=True, key=g_key),
+                              train=True, key=g_key, level=level),
         state.g_params, has_aux=True)
     new_d_params, d_stats, d_opt, metrics, d_outputs = d_update(
         d_params, d_stats, d_opt, real[-1], jax.lax.stop_gradient(fake),
-        zs[-1], last_labels, d_key, penalty_keys[-1], loss_vars)
+        zs[-1], last_labels, d_key, penalty_keys[-1], loss_vars, level)
     extra = state.extra
     if gan.loss.update_variables:  # once per step, from the last D update
       new_vars, loss_metrics = gan.loss.update_variables(loss_vars,
                                                          *d_outputs)
       extra = {**extra, 'loss': new_vars}
       metrics.update(loss_metrics)
+    if level is not None:  # the checkpoint carries the stage trained at
+      extra = {**extra, **gan.models.growth.extra_at(level)}
     critic = d_params if gan.simultaneous else new_d_params
 
     def g_loss_fn(fake):
-      logits, q, stats = judge(critic, d_stats, fake, last_labels, critic_key)
+      logits, q, stats = judge(critic, d_stats, fake, last_labels, critic_key,
+                               level)
       real_logits = None
       if gan.loss.g_uses_real:  # a constant for G: no gradient flows into x
         real_logits, _, stats = judge(critic, stats, real[-1], last_labels,
-                                      jax.random.fold_in(critic_key, 1))
+                                      jax.random.fold_in(critic_key, 1), level)
       return gan.loss.g_loss(real_logits, logits, **loss_vars) + info_term(
           q, zs[-1]), stats
 

@@ -1,11 +1,12 @@
 """One update for every model x objective (and update scheme), for sanity."""
 import functools
+import re
 
 import jax
 import numpy as np
 import pytest
 
-from gan_jax import config_checks, parallel
+from gan_jax import config_checks, images, parallel
 from gan_jax.errors import ConfigError
 from gan_jax.losses import LOSSES
 from gan_jax.models import MODELS
@@ -22,8 +23,12 @@ LABELS = np.arange(64, dtype=np.int32) % 10
 
 
 def _one_step(config):
-  data = (POINTS if config.model.name in VECTOR_MODELS else DOMAINS
-          if config.model.name in TRANSLATION_MODELS else IMAGES)
+  if config.model.name in VECTOR_MODELS:
+    data = POINTS
+  elif config.model.name in TRANSLATION_MODELS:
+    data = DOMAINS
+  else:
+    data = images.pad_to(IMAGES, config.data.pad_to)
   gan = build_gan(config, data.shape[1:], len(data))
   state = jax.jit(functools.partial(state_factory(gan, data.shape[1:]), 0))()
   step = jax.jit(make_dataset_step(gan, config.train.batch_size,
@@ -32,10 +37,21 @@ def _one_step(config):
   return state, *step(state, DeviceData(data, labels))
 
 
-def _kernels(params):
+# Parameters that a first update trains: all, except that progressive
+# growing starts at 4x4, where only G's and D's 4x4 path is in use (the
+# others get zero gradients by design; tests/test_progan.py).
+TRAINED_FIRST = {'progan': r'block_0|to_rgb_0|from_rgb_0|final'}
+
+
+def _trained(params, model):
+  pattern = TRAINED_FIRST.get(model, '')
   return {jax.tree_util.keystr(path): x for path, x in
           jax.tree_util.tree_leaves_with_path(params)
-          if 'kernel' in jax.tree_util.keystr(path)}
+          if re.search(pattern, jax.tree_util.keystr(path))}
+
+
+def _kernels(params, model=''):
+  return {k: x for k, x in _trained(params, model).items() if 'kernel' in k}
 
 
 def _changed(before, after):
@@ -72,6 +88,7 @@ COMBINATIONS = (
      ('cgan', 'hinge', 'alternating', (('loss.penalty', 'r1'),)),
      ('infogan', 'non_saturating', 'alternating', NO_EXTRAS),
      ('infogan', 'wasserstein', 'alternating', (('loss.penalty', 'gp'),)),
+     ('progan', 'wasserstein', 'alternating', (('loss.penalty', 'gp'),)),
      ('maxout_mlp', 'least_squares', 'alternating',
       (('loss.penalty', 'gp'), ('model.spectral_norm', True))),
      ('maxout_mlp', 'relativistic', 'alternating', (('loss.penalty', 'r1'),))])
@@ -103,9 +120,12 @@ def test_one_update(model, loss, scheme, extras):
   # output bias no gradient). G's first layer may move by less than float32
   # resolution: behind the 2014 D's tiny initial weights (U(-0.005, 0.005))
   # its gradient is ~1e-11, so we ask that G moved, not every G tensor.
-  assert all(_changed(_kernels(before.d_params), _kernels(after.d_params)))
-  assert any(_changed(before.g_params, after.g_params))
-  assert _changed(before.g_params, after.g_params)[-1]  # G's output layer
+  assert all(_changed(_kernels(before.d_params, model),
+                      _kernels(after.d_params, model)))
+  g_before, g_after = (_trained(p, model) for p in (before.g_params,
+                                                    after.g_params))
+  assert any(_changed(g_before, g_after))
+  assert _changed(g_before, g_after)[-1]  # G's output layer
   assert any(_changed(before.g_ema, after.g_ema))
   assert 0 < metrics['d_real'] < 1 and 0 < metrics['d_fake'] < 1
   assert (metrics['d_penalty'] > 0) == (config.loss.penalty != 'none')

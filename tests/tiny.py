@@ -18,10 +18,12 @@ SHRINK = {
     'gmmn': {'model.g_hidden': (16, 16), 'model.z_dim': 8},
     'began': {'model.width': 4, 'model.embedding': 8, 'model.z_dim': 8},
     'cyclegan': {'model.width': 4, 'model.blocks': 1},
+    'progan': {'model.width': 2, 'model.z_dim': 8, 'model.stage_steps': 2},
 }
 MODEL_EXPERIMENT = {'dcgan': 'dcgan.py', 'maxout_mlp': 'gan_mnist.py',
                     'mlp': 'ring.py', 'gmmn': 'gmmn_mnist.py',
-                    'began': 'began_mnist.py', 'cyclegan': 'cyclegan_mnist.py'}
+                    'began': 'began_mnist.py', 'cyclegan': 'cyclegan_mnist.py',
+                    'progan': 'progan_mnist.py'}
 
 
 def load_experiment(name: str, arg: str | None = None) -> ml_collections.ConfigDict:

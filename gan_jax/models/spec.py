@@ -5,6 +5,8 @@ registry for a `GanModels`, whose modules follow two small contracts:
   generator(z, train=...)      -> images in `value_range`, shape [B, H, W, C],
                                   or, for vector data, points [B, D]
   discriminator(x, train=...)  -> logits, shape [B / pack]
+Progressively grown models (`growth` set) also take `level=` (a float32
+scalar; see models/growth.py).
 Modules may use the 'batch_stats' collection and the 'dropout' RNG stream.
 Class-conditional models (`num_classes` > 0, Mirza & Osindero 2014) take
 the class as a second argument: generator(z, labels), discriminator(x,
@@ -22,6 +24,7 @@ import jax.numpy as jnp
 import ml_collections
 
 from gan_jax.errors import ConfigError
+from gan_jax.models.growth import Growth
 from gan_jax.models.packing import Packed
 from gan_jax.registry import Registry
 
@@ -41,6 +44,9 @@ class GanModels(NamedTuple):
   # G translates data batches instead of drawing from noise (CycleGAN); the
   # loop then runs cyclegan_step and draws translation sheets.
   translation: bool = False
+  # Progressive growing: the level schedule and the reals' fade; G and D
+  # then take `level=`, and the state records it in `extra`.
+  growth: Growth | None = None
 
 
 def balanced_labels(models: GanModels, n: int) -> jax.Array | None:
