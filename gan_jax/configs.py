@@ -83,6 +83,19 @@ def base_config() -> ml_collections.ConfigDict:
   return c
 
 
+def with_defaults(saved: dict) -> ml_collections.ConfigDict:
+  """A config saved by an older gan_jax, with every field added since at its
+  default, which by construction reproduces the code it was saved with
+  (config_checks.resume_changes relies on the same rule)."""
+  def merge(defaults: dict, values: dict) -> dict:
+    out = dict(defaults)
+    for key, value in values.items():
+      both_dicts = isinstance(value, dict) and isinstance(out.get(key), dict)
+      out[key] = merge(out[key], value) if both_dicts else value
+    return out
+  return ml_collections.ConfigDict(merge(base_config().to_dict(), saved))
+
+
 def adam(learning_rate: float, b1: float = 0.9,
          b2: float = 0.999) -> ml_collections.ConfigDict:
   return ml_collections.ConfigDict(dict(

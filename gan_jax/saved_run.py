@@ -12,7 +12,7 @@ import ml_collections
 import numpy as np
 from etils import epath
 
-from gan_jax import parallel, population, rng
+from gan_jax import configs, parallel, population, rng
 from gan_jax.checkpoints import Checkpoints, abstract_like
 from gan_jax.errors import CheckpointError, ConfigError
 from gan_jax.generation import Sampler
@@ -42,7 +42,7 @@ def load_run(workdir: str, member: int = 0) -> SavedRun:
                           '(python -m gan_jax.main --workdir=...)')
   checkpoints = Checkpoints(folder, read_only=True)
   meta = checkpoints.latest_meta()
-  config = ml_collections.ConfigDict(meta['config'])
+  config = configs.with_defaults(meta['config'])
   image_shape = tuple(meta['data']['image_shape'])
   gan = build_gan(config, image_shape, meta['data']['num_examples'])
   members = config.population
