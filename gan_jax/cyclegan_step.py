@@ -27,7 +27,7 @@ from gan_jax import rng
 from gan_jax.optim import learning_rate
 from gan_jax.train_state import TrainState
 from gan_jax.train_step import (Gan, Metrics, _all_finite, apply_model,
-                                ema_decay, nonfinite_mask)
+                                nonfinite_mask, update_generator)
 
 Array = jax.Array
 
@@ -118,12 +118,7 @@ def make_cyclegan_step(gan: Gan) -> Callable[[TrainState, Array],
       (g_loss, (_, g_stats, d_stats, terms)), g_grads = g_grad(
           state.g_params, state.g_stats, d_params, d_stats, x, g_key)
 
-    updates, g_opt = gan.g_tx.update(g_grads, state.g_opt_state,
-                                     state.g_params)
-    g_params = optax.apply_updates(state.g_params, updates)
-    g_ema = optax.incremental_update(
-        g_params, state.g_ema, step_size=1.0 - ema_decay(gan.ema_decay,
-                                                         state.step))
+    g_params, g_opt, g_ema = update_generator(gan, state, g_grads)
     mask = nonfinite_mask(d_loss=jnp.isfinite(metrics['d_loss']),
                           g_loss=jnp.isfinite(g_loss), d_grads=d_finite,
                           g_grads=_all_finite(g_grads))

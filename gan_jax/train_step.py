@@ -16,7 +16,7 @@ only, never its running statistics.
 """
 from collections.abc import Callable
 import functools
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import flax.linen as nn
 import jax
@@ -30,6 +30,7 @@ from gan_jax.optim import learning_rate
 from gan_jax.train_state import TrainState, create_train_state
 
 Array = jax.Array
+PyTree = Any
 Metrics = dict[str, Array]
 
 # Bit i of the 'nonfinite' metric is set when quantity i was NaN or Inf.
@@ -90,6 +91,17 @@ def ema_decay(decay: float, step: Array) -> Array:
   min(decay, (1 + t) / (10 + t)), lets the average follow early training.
   """
   return jnp.minimum(decay, (1.0 + step) / (10.0 + step))
+
+
+def update_generator(gan: Gan, state: TrainState, g_grads
+                     ) -> tuple[PyTree, optax.OptState, PyTree]:
+  """G's optimiser step and its EMA, shared by every update rule."""
+  updates, g_opt = gan.g_tx.update(g_grads, state.g_opt_state, state.g_params)
+  g_params = optax.apply_updates(state.g_params, updates)
+  g_ema = optax.incremental_update(
+      g_params, state.g_ema, step_size=1.0 - ema_decay(gan.ema_decay,
+                                                       state.step))
+  return g_params, g_opt, g_ema
 
 
 def apply_model(module: nn.Module, params, stats, x: Array,
@@ -237,12 +249,7 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
     (g_loss, d_stats), fake_grad = jax.value_and_grad(
         g_loss_fn, has_aux=True)(fake)
     (g_grads,) = g_vjp(fake_grad)
-    updates, g_opt = gan.g_tx.update(g_grads, state.g_opt_state,
-                                     state.g_params)
-    g_params = optax.apply_updates(state.g_params, updates)
-    g_ema = optax.incremental_update(
-        g_params, state.g_ema, step_size=1.0 - ema_decay(gan.ema_decay,
-                                                         state.step))
+    g_params, g_opt, g_ema = update_generator(gan, state, g_grads)
     d_finite = metrics.pop('d_finite') & earlier_d_finite
     mask = nonfinite_mask(d_loss=jnp.isfinite(metrics['d_loss']),
                           g_loss=jnp.isfinite(g_loss), d_grads=d_finite,
