@@ -47,8 +47,8 @@ def test_run_writes_checkpoint_samples_metrics_and_tensorboard(tmp_path):
     (['--config.data.name=cifar'],
      "unknown dataset 'cifar': choose one of mnist, fashion_mnist"),
     (['--config.model.name=resnet'],
-     "unknown model 'resnet'; choose one of: cyclegan, dcgan, gmmn, "
-     "maxout_mlp"),
+     "unknown model 'resnet'; choose one of: began, cyclegan, dcgan, gmmn, "
+     "maxout_mlp, mlp, progan"),
     (['--config.loss.name=hinje'], "unknown loss 'hinje'; choose one of:"),
     (['--config.loss.penalty=gradient'],
      "unknown penalty 'gradient'; choose one of: gp, none, r1"),

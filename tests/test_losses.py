@@ -36,8 +36,9 @@ def test_losses_and_gradients_stay_finite_for_confident_discriminators(name):
   config = configs.base_config().loss
   config.name = name
   loss = build_loss(config)
-  for fn in (lambda x: loss.d_loss(x, x[::-1]),
-             lambda x: loss.g_loss(x[::-1], x)):
+  variables = loss.variables or {}  # BEGAN's k_t at its initial value
+  for fn in (lambda x: loss.d_loss(x, x[::-1], **variables),
+             lambda x: loss.g_loss(x[::-1], x, **variables)):
     value, grad = jax.value_and_grad(fn)(logits)
     assert np.isfinite(value) and np.all(np.isfinite(grad))
 
