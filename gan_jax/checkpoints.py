@@ -114,6 +114,12 @@ class Checkpoints:
     self._manager.close()
 
   def _save_failed(self, step: int | None, e: Exception) -> CheckpointError:
+    # An earlier asynchronous save may still be finishing: let it, so that it
+    # is kept and counted (listing at once reported it as missing).
+    try:
+      self._manager.wait_until_finished()
+    except Exception:  # pylint: disable=broad-except
+      pass  # this save's own error is the one to report
     kept = ', '.join(map(str, self._finished_steps())) or 'none'
     return CheckpointError(
         f'saving checkpoint{f" {step}" if step is not None else ""} in '

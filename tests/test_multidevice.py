@@ -13,12 +13,14 @@ import sys
 import numpy as np
 import pytest
 
+from tiny import device_flags
+
 HERE = pathlib.Path(__file__).parent
 
 
 def _run(tmp_path, name, devices, model, overrides):
   env = dict(os.environ, PYTHONPATH=f'{HERE}:{HERE.parent}',
-             XLA_FLAGS=f'--xla_force_host_platform_device_count={devices}',
+             XLA_FLAGS=device_flags(devices),
              JAX_PLATFORMS='cpu')
   out = tmp_path / f'{name}.npz'
   subprocess.run([sys.executable, str(HERE / 'dump_run.py'), model,

@@ -18,7 +18,7 @@ import pytest
 
 from gan_jax import distributed, saved_run
 from gan_jax.errors import ConfigError
-from tiny import as_flags, overrides_for
+from tiny import as_flags, device_flags, overrides_for
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 TINY = as_flags(overrides_for('dcgan', **{
@@ -29,9 +29,8 @@ TINY = as_flags(overrides_for('dcgan', **{
 def _env(devices: int, **extra) -> dict[str, str]:
   env = {k: v for k, v in os.environ.items()
          if not k.startswith('GAN_JAX_') or k == 'GAN_JAX_DATA_DIR'}
-  return dict(env, XLA_FLAGS=f'--xla_force_host_platform_device_count='
-              f'{devices}', JAX_PLATFORMS='cpu', PYTHON=sys.executable,
-              **extra)
+  return dict(env, XLA_FLAGS=device_flags(devices), JAX_PLATFORMS='cpu',
+              PYTHON=sys.executable, **extra)
 
 
 def test_two_processes_of_four_devices_match_one_of_eight(tmp_path):

@@ -1,4 +1,5 @@
 """Tiny versions of every experiment, so tests compile and run in seconds."""
+import os
 import pathlib
 
 import ml_collections
@@ -50,3 +51,10 @@ def tiny_config(model: str = 'dcgan', **extra) -> ml_collections.ConfigDict:
   extra = {k.replace('__', '.'): v for k, v in extra.items()}
   return apply(load_experiment(MODEL_EXPERIMENT[model]),
                overrides_for(model, **extra))
+
+
+def device_flags(devices: int) -> str:
+  """XLA_FLAGS for a subprocess with `devices` CPU devices, keeping the
+  suite's own flags (conftest.py)."""
+  return ' '.join(filter(None, [os.environ.get('XLA_FLAGS'),
+                                f'--xla_force_host_platform_device_count={devices}']))
