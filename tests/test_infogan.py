@@ -71,3 +71,10 @@ def test_code_accuracy_takes_the_best_one_to_one_matching():
 def test_codes_and_classes_do_not_mix():
   with pytest.raises(ConfigError, match='do not combine'):
     _models(model__num_classes=10)
+
+
+def test_codes_and_packing_do_not_mix():
+  """Packed, Q would see two samples' worth of D features and the step
+  failed with a shape error; now the config is refused in one line."""
+  with pytest.raises(ConfigError, match=r'pack > 1 .* InfoGAN codes'):
+    _models(model__pack=2)

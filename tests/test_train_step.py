@@ -23,12 +23,7 @@ LABELS = np.arange(64, dtype=np.int32) % 10
 
 
 def _one_step(config):
-  if config.model.name in VECTOR_MODELS:
-    data = POINTS
-  elif config.model.name in TRANSLATION_MODELS:
-    data = DOMAINS
-  else:
-    data = images.pad_to(IMAGES, config.data.pad_to)
+  data = _data_for(config)
   gan = build_gan(config, data.shape[1:], len(data))
   state = jax.jit(functools.partial(state_factory(gan, data.shape[1:]), 0))()
   step = jax.jit(make_dataset_step(gan, config.train.batch_size,
@@ -59,9 +54,21 @@ def _changed(before, after):
           zip(jax.tree.leaves(before), jax.tree.leaves(after))]
 
 
+def _data_for(config) -> np.ndarray:
+  if config.model.name in VECTOR_MODELS:
+    return POINTS
+  if config.model.name in TRANSLATION_MODELS:
+    return DOMAINS
+  return images.pad_to(IMAGES, config.data.pad_to)
+
+
 def _allowed(model, **overrides) -> bool:
+  """Whether the config checks and the model's builder accept the setting."""
+  config = tiny_config(model, **overrides)
   try:
-    config_checks.check_config(tiny_config(model, **overrides))
+    config_checks.check_config(config)
+    data = _data_for(config)
+    build_gan(config, data.shape[1:], len(data))
   except ConfigError:
     return False
   return True
@@ -70,16 +77,43 @@ def _allowed(model, **overrides) -> bool:
 # Model variants that are a registered model plus config.
 VARIANTS = {'cgan': ('dcgan', (('model.num_classes', 10),)),
             'infogan': ('dcgan', (('model.info_codes', (10, 2)),))}
-# Every model (and variant) x objective that the config checks allow, and
-# the update schemes with the paper's loss. Penalties and spectral
-# normalisation only add a term to D's loss or rescale D's kernels, whatever
-# the objective, so rather than the whole product (~10 s of CPU each) each
-# penalty runs on every model and, with spectral normalisation, on objectives
-# of each family.
 NO_EXTRAS = (('loss.penalty', 'none'),)
-COMBINATIONS = (
+# Regularisers and training aids (besides the EMA, on in every case).
+REGULARISERS = [(('loss.penalty', penalty), ('model.spectral_norm', sn),
+                 ('model.pack', pack))
+                for penalty in ('none', 'gp', 'r1') for sn in (False, True)
+                for pack in (1, 2)][1:]  # [0] is NO_EXTRAS
+# The objective a model's regulariser cases use: its first allowed one.
+PREFERRED_LOSSES = ('non_saturating', 'wasserstein', 'began', 'mmd',
+                    'least_squares')
+
+
+def _allowed_case(model, loss, extras=NO_EXTRAS) -> bool:
+  base, variant = VARIANTS.get(model, (model, ()))
+  return _allowed(base, loss__name=loss, **{
+      k.replace('.', '__'): v for k, v in (*variant, *extras)})
+
+
+def _regulariser_cases(model):
+  for extras in REGULARISERS:
+    loss = next((l for l in PREFERRED_LOSSES
+                 if _allowed_case(model, l, extras)), None)
+    if loss is not None:
+      yield (model, loss, 'alternating', extras)
+
+
+# Every model (and variant) x every objective that the configs allow; every
+# model x every regulariser setting that it allows (penalty x spectral
+# normalisation x packing), each with the model's usual objective; and the
+# update schemes with the paper's loss. Regularisers add a term to D's loss,
+# rescale D's kernels or reshape D's input whatever the objective, so the
+# whole product (495 cases, ~10 CPU minutes) would add little; a few
+# crossings with other objectives are listed at the end.
+MODELS_AND_VARIANTS = [*MODELS, 'cgan', 'infogan']
+COMBINATIONS = list(dict.fromkeys(
     [(m, l, 'alternating', NO_EXTRAS) for m in [*MODELS, 'cgan']
-     for l in LOSSES if _allowed(VARIANTS.get(m, (m,))[0], loss__name=l)] +
+     for l in LOSSES if _allowed_case(m, l)] +
+    [case for m in MODELS_AND_VARIANTS for case in _regulariser_cases(m)] +
     [(m, 'non_saturating', 'simultaneous', NO_EXTRAS) for m in MODELS
      if _allowed(m, loss__name='non_saturating')] +
     [('dcgan', 'wasserstein', 'alternating', (('loss.penalty', 'gp'),)),
@@ -91,7 +125,7 @@ COMBINATIONS = (
      ('progan', 'wasserstein', 'alternating', (('loss.penalty', 'gp'),)),
      ('maxout_mlp', 'least_squares', 'alternating',
       (('loss.penalty', 'gp'), ('model.spectral_norm', True))),
-     ('maxout_mlp', 'relativistic', 'alternating', (('loss.penalty', 'r1'),))])
+     ('maxout_mlp', 'relativistic', 'alternating', (('loss.penalty', 'r1'),))]))
 
 
 def _name(combination) -> str:
@@ -131,11 +165,24 @@ def test_one_update(model, loss, scheme, extras):
   assert (metrics['d_penalty'] > 0) == (config.loss.penalty != 'none')
 
 
-def test_every_objective_and_penalty_is_covered():
-  covered = {(loss, dict(extras)['loss.penalty'])
-             for _, loss, _, extras in COMBINATIONS}
-  assert {loss for loss, _ in covered} == set(LOSSES)
-  assert {p for _, p in covered} == {'none', 'gp', 'r1'}
+def _setting(extras) -> tuple:
+  extras = dict(extras)
+  return (extras['loss.penalty'], extras.get('model.spectral_norm', False),
+          extras.get('model.pack', 1))
+
+
+def test_every_objective_and_regulariser_is_covered():
+  assert {loss for _, loss, _, _ in COMBINATIONS} == set(LOSSES)
+  assert {_setting(e) for *_, e in COMBINATIONS} == \
+      {_setting(e) for e in (NO_EXTRAS, *REGULARISERS)}
+  # The unconditional image GANs accept every setting; conditional ones and
+  # InfoGAN every one but packing.
+  every = {_setting(e) for e in (NO_EXTRAS, *REGULARISERS)}
+  for model, settings in (('dcgan', every), ('maxout_mlp', every),
+                          ('cgan', {s for s in every if s[2] == 1}),
+                          ('infogan', {s for s in every if s[2] == 1})):
+    assert {_setting(e) for m, *_, e in COMBINATIONS if m == model} == \
+        settings, model
 
 
 def test_k_discriminator_steps_apply_k_optimizer_updates():

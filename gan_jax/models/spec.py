@@ -141,4 +141,10 @@ def build_models(config: ml_collections.ConfigDict,
   if models.num_classes:
     raise ConfigError('model.pack > 1 does not combine with class-conditional '
                       f'models ({config.name!r}); set model.pack=1')
+  if any(models.info_codes):
+    # Q shares D's body, which sees a whole pack: it cannot recover each
+    # sample's codes (this crashed inside the step before it was checked).
+    raise ConfigError('model.pack > 1 does not combine with InfoGAN codes '
+                      f'(model.info_codes={tuple(config.info_codes)}): Q reads '
+                      'one sample at a time; set model.pack=1')
   return models._replace(discriminator=Packed(models.discriminator, m), pack=m)
