@@ -46,6 +46,26 @@ def pytest_configure(config):
   os.environ['TFDS_DATA_DIR'] = str(cache)
 
 
+def _usable_cpus() -> int:
+  """CPUs this process may use: its affinity, capped by a cgroup CPU quota
+  (a container limited to 2 CPUs on a large host sees the host's count)."""
+  cpus = len(os.sched_getaffinity(0))
+  try:
+    quota, period = pathlib.Path('/sys/fs/cgroup/cpu.max').read_text().split()
+    if quota != 'max':
+      cpus = min(cpus, max(1, -(-int(quota) // int(period))))
+  except (OSError, ValueError):
+    pass
+  return cpus
+
+
+def pytest_xdist_auto_num_workers(config) -> int:
+  """`-n auto`: a worker per usable CPU, at most 8 (each holds a JAX
+  runtime and most tests compile, which is single-threaded)."""
+  del config
+  return min(_usable_cpus(), 8)
+
+
 def pytest_unconfigure(config):
   if hasattr(config, 'jit_cache'):  # made by this process (not a worker)
     shutil.rmtree(config.jit_cache, ignore_errors=True)
