@@ -1,4 +1,5 @@
-"""Shared test fixtures: the real data, a per-session TFDS dir, tiny configs."""
+"""Suite-wide settings: the real data, XLA flags and a compilation cache for
+fast compiles, per-worker TFDS caches, and the xdist worker count."""
 import os
 import pathlib
 import shutil

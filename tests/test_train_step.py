@@ -107,7 +107,7 @@ def _regulariser_cases(model):
 # normalisation x packing), each with the model's usual objective; and the
 # update schemes with the paper's loss. Regularisers add a term to D's loss,
 # rescale D's kernels or reshape D's input whatever the objective, so the
-# whole product (495 cases, ~10 CPU minutes) would add little; a few
+# whole product (about 500 cases, ~10 CPU minutes) would add little; a few
 # crossings with other objectives are listed at the end.
 MODELS_AND_VARIANTS = [*MODELS, 'cgan', 'infogan']
 COMBINATIONS = list(dict.fromkeys(
