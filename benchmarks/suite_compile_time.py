@@ -18,9 +18,6 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / 'tests')]
 
-SETTINGS = {'xla_default': '', 'tests': '--xla_backend_optimization_level=0'}
-
-
 def _child(model: str) -> dict:
   import jax  # pylint: disable=g-import-not-at-top
   import numpy as np  # pylint: disable=g-import-not-at-top
@@ -57,13 +54,16 @@ def main() -> None:
   if len(sys.argv) > 1 and sys.argv[1] == '--child':
     print(json.dumps(_child(sys.argv[2])))
     return
+  # The suite's own flags, not a copy (conftest imports no JAX).
+  from conftest import TEST_XLA_FLAGS  # pylint: disable=g-import-not-at-top
+  settings = {'xla_default': '', 'tests': TEST_XLA_FLAGS}
   models = ['dcgan', 'maxout_mlp']
   for arg in sys.argv[1:]:
     if arg.startswith('--models='):
       models = arg.split('=', 1)[1].split(',')
   result = {'benchmark': 'suite_compile_time'}
   for model in models:
-    for setting, flags in SETTINGS.items():
+    for setting, flags in settings.items():
       env = {k: v for k, v in os.environ.items()
              if k not in ('XLA_FLAGS', 'JAX_COMPILATION_CACHE_DIR')}
       out = subprocess.run([sys.executable, __file__, '--child', model],
