@@ -59,6 +59,13 @@ def check_config(config: ml_collections.ConfigDict) -> None:
   if not 0.0 <= config.train.ema_decay < 1.0:
     raise ConfigError(
         f'config.train.ema_decay={config.train.ema_decay} must be in [0, 1)')
+  for name in ('g', 'd'):
+    if config.optim[name].name == 'adam':
+      _at_least(config, f'optim.{name}.decay_steps', 0)
+      if not 0.0 <= config.optim[name].decay_to <= 1.0:
+        raise ConfigError(f'config.optim.{name}.decay_to='
+                          f'{config.optim[name].decay_to} must be in [0, 1] '
+                          '(the final fraction of the learning rate)')
   _check_regularisers(config)
   if config.model.name in TRANSLATION_MODELS:
     _check_translation(config)

@@ -96,10 +96,13 @@ def with_defaults(saved: dict) -> ml_collections.ConfigDict:
   return ml_collections.ConfigDict(merge(base_config().to_dict(), saved))
 
 
-def adam(learning_rate: float, b1: float = 0.9,
-         b2: float = 0.999) -> ml_collections.ConfigDict:
+def adam(learning_rate: float, b1: float = 0.9, b2: float = 0.999,
+         decay_steps: int = 0, decay_to: float = 0.0
+         ) -> ml_collections.ConfigDict:
+  """Adam; `decay_steps` > 0 anneals the rate (cosine) to `decay_to` x lr."""
   return ml_collections.ConfigDict(dict(
-      name='adam', learning_rate=learning_rate, b1=b1, b2=b2))
+      name='adam', learning_rate=learning_rate, b1=b1, b2=b2,
+      decay_steps=decay_steps, decay_to=decay_to))
 
 
 def sgd(learning_rate: float, momentum: float = 0.0,

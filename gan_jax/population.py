@@ -37,10 +37,10 @@ def learning_rates(config: ml_collections.ConfigDict) -> list[float] | None:
     raise ConfigError(f'config.population_lrs has {len(rates)} values for '
                       f'config.population={config.population} members')
   for name in ('g', 'd'):
-    if config.optim[name].name != 'adam':
+    if config.optim[name].name != 'adam' or config.optim[name].decay_steps:
       raise ConfigError(f'config.population_lrs needs a constant learning '
-                        f'rate; optim.{name} is {config.optim[name].name!r} '
-                        'with a schedule')
+                        f'rate; optim.{name} ({config.optim[name].name}) '
+                        'has a schedule')
   return rates
 
 

@@ -48,3 +48,24 @@ def test_gan_mnist_config_has_the_papers_schedule():
   assert config.train.batch_size == 100
   assert config.data.split == 'train[:50000]'
   assert isinstance(config.optim.g, ml_collections.ConfigDict)
+
+
+def test_adam_anneals_its_rate_by_cosine_to_the_floor():
+  tx = build_optimizer(configs.adam(1e-3, decay_steps=4, decay_to=0.1), 1)
+  params = jnp.zeros(2)
+  state = tx.init(params)
+  rates = []
+  for _ in range(6):
+    _, state = tx.update(jnp.ones(2), state, params)
+    rates.append(float(learning_rate(state)))
+  cosine = [1e-3 * (0.1 + 0.9 * 0.5 * (1 + np.cos(np.pi * t / 4)))
+            for t in range(6)]
+  np.testing.assert_allclose(rates, [*cosine[:4], 1e-4, 1e-4], rtol=1e-5)
+
+
+def test_adam_without_decay_steps_keeps_its_rate():
+  tx = build_optimizer(configs.adam(2e-4), 1)
+  state = tx.init(jnp.zeros(2))
+  for _ in range(3):
+    _, state = tx.update(jnp.ones(2), state, jnp.zeros(2))
+  np.testing.assert_allclose(learning_rate(state), 2e-4, rtol=1e-6)

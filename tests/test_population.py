@@ -38,3 +38,13 @@ def test_bad_population_rates_are_config_errors(tmp_path):
     train.train_and_evaluate(_config(population=2, population_lrs='1e-3'),
                              str(tmp_path))
   assert not tmp_path.joinpath('checkpoints').exists()
+
+
+def test_population_rates_refuse_an_annealed_adam(tmp_path):
+  import pytest
+  from gan_jax.errors import ConfigError
+  config = _config(population=2, population_lrs='1e-3,2e-4')
+  config.optim.d.decay_steps = 10
+  with pytest.raises(ConfigError, match=r'optim.d \(adam\) has a schedule'):
+    train.train_and_evaluate(config, str(tmp_path))
+  assert not tmp_path.joinpath('checkpoints').exists()
