@@ -148,6 +148,15 @@ def test_a_packed_ring_gan_trains_through_the_loop(tmp_path):
   assert load_experiment('toy_1d.py', 'data=mixture1d').model.z_dim == 1
 
 
+def test_toy_experiments_anneal_over_the_run_only_when_asked():
+  paper = load_experiment('ring.py', 'steps=300')
+  assert paper.optim.g.decay_steps == paper.optim.d.decay_steps == 0
+  short = load_experiment('grid.py', 'steps=300,lr=1e-3,anneal=True')
+  assert short.train.num_steps == 300
+  for opt in (short.optim.g, short.optim.d):
+    assert (opt.learning_rate, opt.decay_steps, opt.decay_to) == (1e-3, 300, 0)
+
+
 def test_image_metrics_are_refused_for_toy_data():
   with pytest.raises(ConfigError, match='eval.every=0'):
     config_checks.check_config(tiny_config('mlp', eval__every=10))
