@@ -50,7 +50,8 @@ def prepare(config: ml_collections.ConfigDict, images=None) -> Prepared:
                                 config)
   state = jax.jit(init, out_shardings=parallel.state_sharding(
       mesh, members))()
-  step = train.compile_train_step(gan, config.train.batch_size, mesh, members)
+  step = train.compile_train_step(gan, config.train.batch_size, mesh, members,
+                                  population.loop(config))
   dataset = train.put_dataset(images, mesh)
   start = time.perf_counter()
   compiled = step.lower(state, dataset).compile()

@@ -1,7 +1,7 @@
 """Throughput of P GANs as one population against P runs one after another.
 
   python benchmarks/population_speed.py [--members=8] [--pairs=3] [--steps=3]
-      [--experiments=dcgan,gan_mnist]
+      [--experiments=dcgan,gan_mnist] [--loop=auto|vmap|unroll]
 
 P sequential runs train at the rate of one run, so the comparison is the
 population's images/s (P members x batch per step) against one lone run's,
@@ -13,10 +13,13 @@ import statistics
 from absl import app, flags
 
 import harness
+from gan_jax import population as populations
 
 _MEMBERS = flags.DEFINE_integer('members', 8, 'Population size P.')
 _PAIRS = flags.DEFINE_integer('pairs', 3, 'Timed A/B pairs.')
 _STEPS = flags.DEFINE_integer('steps', 3, 'Population steps per timed run.')
+_LOOP = flags.DEFINE_enum('loop', 'auto', ['auto', 'vmap', 'unroll'],
+                          "The population's config.population_loop.")
 _EXPERIMENTS = harness.experiments_flag()
 
 
@@ -24,6 +27,7 @@ def compare(name: str) -> dict:
   lone_config = harness.experiment(name)
   population_config = harness.experiment(name)
   population_config.population = _MEMBERS.value
+  population_config.population_loop = _LOOP.value
   lone = harness.prepare(lone_config)
   population = harness.prepare(population_config, images=lone.images)
   batch = lone_config.train.batch_size
@@ -41,6 +45,7 @@ def compare(name: str) -> dict:
                             / population_s)
     ratios.append(lone_s / population_s)
   return {'batch_size_per_member': batch,
+          'loop': populations.loop(population_config),
           'sequential_images_per_s': round(statistics.median(lone_rates), 1),
           'population_images_per_s': round(statistics.median(population_rates), 1),
           'ratio_population_vs_sequential': round(statistics.median(ratios), 3),

@@ -8,7 +8,7 @@ import json
 
 import ml_collections
 
-from gan_jax import configs
+from gan_jax import configs, population
 from gan_jax.data.toy import TOY_DATASETS
 from gan_jax.errors import ConfigError
 from gan_jax.models.spec import TRANSLATION_MODELS
@@ -33,6 +33,9 @@ def check_config(config: ml_collections.ConfigDict) -> None:
     raise ConfigError(f'unknown train.update_scheme '
                       f'{config.train.update_scheme!r}; choose one of: '
                       f'{", ".join(UPDATE_SCHEMES)}')
+  if config.population_loop not in population.LOOPS:
+    raise ConfigError(f'unknown population_loop {config.population_loop!r}; '
+                      f'choose one of: {", ".join(population.LOOPS)}')
   if config.train.on_nonfinite not in ON_NONFINITE:
     raise ConfigError(f'unknown train.on_nonfinite '
                       f'{config.train.on_nonfinite!r}; choose one of: '

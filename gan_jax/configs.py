@@ -18,6 +18,7 @@ def base_config() -> ml_collections.ConfigDict:
   c.seed = 0
   c.population = 1          # P > 1 trains P GANs (seeds seed..seed+P-1) at once
   c.population_lrs = ''     # optional 'lr0,lr1,...': member i's G and D Adam lr
+  c.population_loop = 'auto'  # 'vmap' | 'unroll' | 'auto' (unroll on CPU only)
 
   c.data = ml_collections.ConfigDict()
   # 'mnist' | 'fashion_mnist' | 'tfd', or a toy mixture (gan_jax/data/toy.py):

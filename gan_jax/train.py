@@ -99,7 +99,7 @@ def make_dataset_step(gan: Gan, batch_size: int,
 
 
 def compile_train_step(gan: Gan, batch_size: int, mesh: jax.sharding.Mesh,
-                       members: int = 1):
+                       members: int = 1, member_loop: str = 'vmap'):
   """The jitted (state, dataset) -> (state, metrics) that the loop runs.
 
   Shardings are explicit on both sides: left to inference, XLA:CPU ran the
@@ -109,7 +109,7 @@ def compile_train_step(gan: Gan, batch_size: int, mesh: jax.sharding.Mesh,
   state_sharding = parallel.state_sharding(mesh, members)
   step_fn = make_dataset_step(gan, batch_size, mesh if members == 1 else None)
   if members > 1:
-    step_fn = jax.vmap(step_fn, in_axes=(0, None))
+    step_fn = population.over_members(step_fn, members, member_loop)
   replicated = parallel.replicated(mesh)
   return jax.jit(step_fn, in_shardings=(state_sharding, replicated),
                  out_shardings=(state_sharding, replicated), donate_argnums=0)
@@ -191,7 +191,8 @@ def _train(config, workdir, gan, mesh, train_images, train_labels,
   writers = [MetricWriter(d, enabled=is_main) for d in out_dirs]
 
   dataset = put_dataset(train_images, mesh, train_labels)
-  train_step = compile_train_step(gan, config.train.batch_size, mesh, members)
+  train_step = compile_train_step(gan, config.train.batch_size, mesh, members,
+                                  population.loop(config))
   sampler = Sampler(gan)
   # Fixed z per member, so that sample sheets are comparable across steps.
   noise_for = lambda i, n, counter: sample_noise(

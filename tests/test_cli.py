@@ -57,6 +57,8 @@ def test_run_writes_checkpoint_samples_metrics_and_tensorboard(tmp_path):
      "unknown train.update_scheme 'both'; choose one of: alternating, "
      'simultaneous'),
     (['--config.train.batch_size=0'], 'config.train.batch_size=0 must be >= 1'),
+    (['--config.population_loop=scan'],
+     "unknown population_loop 'scan'; choose one of: auto, vmap, unroll"),
     (['--config.optim.g.decay_to=2.0'],
      'config.optim.g.decay_to=2.0 must be in [0, 1]'),
     (['--config.data.dir=/nonexistent'], 'data dir /nonexistent does not exist'),

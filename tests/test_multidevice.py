@@ -46,3 +46,17 @@ def test_eight_devices_match_one(tmp_path, model, optimizer):
                                err_msg=name)
     compared += 1
   assert compared > 10
+
+
+def test_a_population_split_over_devices_matches_one_device(tmp_path):
+  # DCGAN on CPU: the members are unrolled (population.loop), each member's
+  # slice living on its own device.
+  overrides = ['train.num_steps=3', 'train.checkpoint_every=100',
+               'train.sample_every=100', 'train.batch_size=8', 'population=2']
+  one = _run(tmp_path, 'one', 1, 'dcgan', overrides)
+  two = _run(tmp_path, 'two', 2, 'dcgan', overrides)
+  assert int(two['devices']) == 2 and one.files == two.files
+  for name in one.files:
+    if name != 'devices':
+      np.testing.assert_allclose(two[name], one[name], atol=1e-4, rtol=0,
+                                 err_msg=name)

@@ -1,6 +1,7 @@
 """A population member is the same GAN as a lone run with its seed and rates."""
 import jax
 import numpy as np
+import pytest
 
 from gan_jax import population, train
 from tiny import tiny_config
@@ -12,9 +13,11 @@ def _config(**extra):
       'train__checkpoint_every': 4, **extra})
 
 
-def test_members_match_lone_runs_and_write_their_own_outputs(tmp_path):
+@pytest.mark.parametrize('loop', ['vmap', 'unroll'])
+def test_members_match_lone_runs_and_write_their_own_outputs(tmp_path, loop):
   pop = train.train_and_evaluate(
-      _config(population=2, population_lrs='1e-3,2e-4'), str(tmp_path / 'p'))
+      _config(population=2, population_lrs='1e-3,2e-4', population_loop=loop),
+      str(tmp_path / 'p'))
   for i, (seed, lr) in enumerate([(0, 1e-3), (1, 2e-4)]):
     alone = train.train_and_evaluate(
         _config(seed=seed, optim__g__learning_rate=lr,
@@ -32,7 +35,6 @@ def test_members_match_lone_runs_and_write_their_own_outputs(tmp_path):
 
 
 def test_bad_population_rates_are_config_errors(tmp_path):
-  import pytest
   from gan_jax.errors import ConfigError
   with pytest.raises(ConfigError, match='has 1 values for config.population=2'):
     train.train_and_evaluate(_config(population=2, population_lrs='1e-3'),
@@ -41,10 +43,19 @@ def test_bad_population_rates_are_config_errors(tmp_path):
 
 
 def test_population_rates_refuse_an_annealed_adam(tmp_path):
-  import pytest
   from gan_jax.errors import ConfigError
   config = _config(population=2, population_lrs='1e-3,2e-4')
   config.optim.d.decay_steps = 10
   with pytest.raises(ConfigError, match=r'optim.d \(adam\) has a schedule'):
     train.train_and_evaluate(config, str(tmp_path))
   assert not tmp_path.joinpath('checkpoints').exists()
+
+
+def test_auto_unrolls_convolutional_members_on_cpu_only(monkeypatch):
+  config = _config(population=2)
+  assert population.loop(config) == 'unroll'  # the suite runs on CPU
+  assert population.loop(tiny_config('mlp', population=2)) == 'vmap'
+  monkeypatch.setattr(jax, 'default_backend', lambda: 'gpu')
+  assert population.loop(config) == 'vmap'
+  config.population_loop = 'unroll'
+  assert population.loop(config) == 'unroll'

@@ -12,7 +12,7 @@ import jax
 import ml_collections
 
 from gan_jax.models.maxout_mlp import Generator
-from gan_jax.models.spec import GanModels, MODELS
+from gan_jax.models.spec import DENSE_MODELS, GanModels, MODELS
 
 
 class IdentityDiscriminator(nn.Module):
@@ -30,3 +30,6 @@ def build(config: ml_collections.ConfigDict,
   return GanModels(
       Generator(tuple(image_shape), tuple(config.g_hidden), config.g_irange),
       IdentityDiscriminator(), (0.0, 1.0), config.z_dim, config.z_dist)
+
+
+DENSE_MODELS.add('gmmn')

@@ -13,7 +13,7 @@ import jax.numpy as jnp
 import ml_collections
 
 from gan_jax.models.layers import spectral_norm
-from gan_jax.models.spec import GanModels, MODELS
+from gan_jax.models.spec import DENSE_MODELS, GanModels, MODELS
 
 
 def _uniform(irange: float):
@@ -84,3 +84,6 @@ def build(config: ml_collections.ConfigDict,
                     config.d_input_dropout, config.d_hidden_dropout,
                     config.d_irange, config.spectral_norm),
       (0.0, 1.0), config.z_dim, config.z_dist)
+
+
+DENSE_MODELS.add('maxout_mlp')

@@ -21,7 +21,8 @@ import jax
 import ml_collections
 
 from gan_jax.models.maxout_mlp import Maxout
-from gan_jax.models.spec import GanModels, MODELS, VECTOR_MODELS
+from gan_jax.models.spec import (DENSE_MODELS, GanModels, MODELS,
+                                 VECTOR_MODELS)
 
 
 def _bias_init(std: float):
@@ -80,3 +81,4 @@ def build(config: ml_collections.ConfigDict,
 
 
 VECTOR_MODELS.add('mlp')
+DENSE_MODELS.add('mlp')

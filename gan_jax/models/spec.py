@@ -71,6 +71,8 @@ ModelBuilder = Callable[[ml_collections.ConfigDict, tuple[int, int, int]],
 MODELS: Registry[ModelBuilder] = Registry('model')
 # Models for vector data [N, D] (toy datasets); the rest take images.
 VECTOR_MODELS: set[str] = set()
+# Models of dense layers only, no convolutions (population.loop reads it).
+DENSE_MODELS: set[str] = set()
 # Models whose G translates data (GanModels.translation), not noise.
 TRANSLATION_MODELS: set[str] = set()
 
