@@ -2,6 +2,7 @@
 
   python benchmarks/mode_coverage.py [--datasets=ring,grid] [--packs=1,2,4]
       [--seeds=5] [--steps=N] [--lr=X] [--anneal] [--ema_decay=D]
+      [--arch=g_width=W,g_depth=L,d_units=U]
 
 For each dataset and pack size, `--seeds` GANs (seeds 0..S-1) train as one
 population through the normal loop (experiments/{ring,grid}.py), then each
@@ -33,6 +34,8 @@ _STEPS = flags.DEFINE_integer('steps', 5000, 'G updates per run.')
 _LR = flags.DEFINE_float('lr', 1e-3, 'Adam learning rate of G and D.')
 _ANNEAL = flags.DEFINE_bool('anneal', False,
                              'Cosine-anneal both rates to 0 over the run.')
+_ARCH = flags.DEFINE_string(
+    'arch', '', "Network sizes, as experiments/{ring,grid}.py's arguments.")
 _EMA = flags.DEFINE_float('ema_decay', 0.0, 'Generator EMA decay (0: none).')
 _SAMPLES = flags.DEFINE_integer('samples', 2500, 'Points scored per member.')
 
@@ -51,7 +54,7 @@ def _summary(values: list[float]) -> dict[str, float]:
 def run(dataset: str, pack: int) -> dict:
   config = harness.experiment(
       dataset, f'pack={pack},steps={_STEPS.value},lr={_LR.value},'
-      f'anneal={_ANNEAL.value}')
+      f'anneal={_ANNEAL.value}' + (f',{_ARCH.value}' if _ARCH.value else ''))
   config.population = _SEEDS.value
   config.train.ema_decay = _EMA.value  # PacGAN scores G itself (0)
   config.train.log_every = max(_STEPS.value // 5, 1)
@@ -84,7 +87,8 @@ def main(argv):
   del argv
   logging.set_verbosity(logging.WARNING)
   result = {**harness.machine(), 'seeds': _SEEDS.value, 'steps': _STEPS.value,
-            'lr': _LR.value, 'anneal': _ANNEAL.value, 'ema_decay': _EMA.value,
+            'lr': _LR.value, 'anneal': _ANNEAL.value, 'arch': _ARCH.value,
+            'ema_decay': _EMA.value,
             'samples': _SAMPLES.value}
   for dataset in _DATASETS.value:
     for pack in map(int, _PACKS.value):

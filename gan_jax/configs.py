@@ -200,7 +200,8 @@ def goodfellow2014(learning_rate: float, g_hidden: tuple[int, ...],
 
 
 def pacgan2018(dataset: str, pack: int, steps: int = 400_000,
-               lr: float = 1e-4, anneal: bool = False
+               lr: float = 1e-4, anneal: bool = False, g_width: int = 400,
+               g_depth: int = 4, d_units: int = 200
                ) -> ml_collections.ConfigDict:
   """PacGAN's 2-D ring/grid recipe (Lin et al. 2018, fjxmlzn/PacGAN code).
 
@@ -211,7 +212,8 @@ def pacgan2018(dataset: str, pack: int, steps: int = 400_000,
   constant rate. A CPU affords a few thousand updates, so `anneal` lets a
   short run trade the paper's constant rate for a larger one cosine-annealed
   to 0 over `steps`: the early rate moves mass between modes, the late one
-  lets G settle inside modes 0.01 wide.
+  lets G settle inside modes 0.01 wide. `g_width`, `g_depth` and `d_units`
+  size the networks (a 5x128 G and 128-unit D step 3x faster here).
   """
   c = base_config()
   c.data.name = dataset
@@ -219,9 +221,9 @@ def pacgan2018(dataset: str, pack: int, steps: int = 400_000,
   c.model.z_dim = 2
   c.model.z_dist = 'normal'
   c.model.pack = pack
-  c.model.g_hidden = (400, 400, 400, 400)
+  c.model.g_hidden = (g_width,) * g_depth
   c.model.g_batch_norm = True
-  c.model.d_units = 200
+  c.model.d_units = d_units
   c.model.d_pieces = 5
   c.model.d_layers = 3
   c.model.init_std = 0.02

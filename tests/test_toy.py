@@ -151,8 +151,11 @@ def test_a_packed_ring_gan_trains_through_the_loop(tmp_path):
 def test_toy_experiments_anneal_over_the_run_only_when_asked():
   paper = load_experiment('ring.py', 'steps=300')
   assert paper.optim.g.decay_steps == paper.optim.d.decay_steps == 0
-  short = load_experiment('grid.py', 'steps=300,lr=1e-3,anneal=True')
+  short = load_experiment('grid.py', 'steps=300,lr=1e-3,anneal=True,'
+                          'g_width=128,g_depth=5,d_units=64')
   assert short.train.num_steps == 300
+  assert short.model.g_hidden == (128,) * 5 and short.model.d_units == 64
+  assert paper.model.g_hidden == (400,) * 4 and paper.model.d_units == 200
   for opt in (short.optim.g, short.optim.d):
     assert (opt.learning_rate, opt.decay_steps, opt.decay_to) == (1e-3, 300, 0)
 
