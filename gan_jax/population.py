@@ -89,7 +89,6 @@ def loop(config: ml_collections.ConfigDict) -> str:
   return 'unroll' if convolutional and jax.default_backend() == 'cpu' else 'vmap'
 
 
-
 def over_members(step_fn: Callable, members: int, how: str) -> Callable:
   """(member state, data) -> (member state, metrics), lifted to P members."""
   if how == 'vmap':
