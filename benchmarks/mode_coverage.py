@@ -88,8 +88,7 @@ def main(argv):
   logging.set_verbosity(logging.WARNING)
   result = {**harness.machine(), 'seeds': _SEEDS.value, 'steps': _STEPS.value,
             'lr': _LR.value, 'anneal': _ANNEAL.value, 'arch': _ARCH.value,
-            'ema_decay': _EMA.value,
-            'samples': _SAMPLES.value}
+            'ema_decay': _EMA.value, 'samples': _SAMPLES.value}
   for dataset in _DATASETS.value:
     for pack in map(int, _PACKS.value):
       result[f'{dataset}/pack{pack}'] = run(dataset, pack)

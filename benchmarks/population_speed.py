@@ -18,7 +18,7 @@ from gan_jax import population as populations
 _MEMBERS = flags.DEFINE_integer('members', 8, 'Population size P.')
 _PAIRS = flags.DEFINE_integer('pairs', 3, 'Timed A/B pairs.')
 _STEPS = flags.DEFINE_integer('steps', 3, 'Population steps per timed run.')
-_LOOP = flags.DEFINE_enum('loop', 'auto', ['auto', 'vmap', 'unroll'],
+_LOOP = flags.DEFINE_enum('loop', 'auto', list(populations.LOOPS),
                           "The population's config.population_loop.")
 _EXPERIMENTS = harness.experiments_flag()
 

@@ -209,11 +209,11 @@ def pacgan2018(dataset: str, pack: int, steps: int = 400_000,
   Gaussian noise, Adam 1e-4 with beta1 0.8, 100 packs per batch (so batch
   100 * pack samples), N(0, 0.02) weights, the non-saturating G loss.
   The paper trains 400 epochs of 100,000 points (400,000 updates) at a
-  constant rate. A CPU affords a few thousand updates, so `anneal` lets a
+  constant rate. A CPU affords tens of thousands of updates, so `anneal` lets a
   short run trade the paper's constant rate for a larger one cosine-annealed
   to 0 over `steps`: the early rate moves mass between modes, the late one
   lets G settle inside modes 0.01 wide. `g_width`, `g_depth` and `d_units`
-  size the networks (a 5x128 G and 128-unit D step 3x faster here).
+  size the networks (a smaller G and D fit more updates in the same time).
   """
   c = base_config()
   c.data.name = dataset
