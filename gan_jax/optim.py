@@ -3,6 +3,12 @@
 G and D get separate optimisers (and so separate schedules and states). Every
 hyperparameter is injected (`optax.inject_hyperparams`), so its current value
 lives in the optimiser state: it is checkpointed, and the trainer can log it.
+
+Every schedule counts training steps (G updates, what `train.num_steps` and
+`steps_per_epoch` count), not the optimiser's own updates: D makes
+`train.d_steps` updates per step, and counting those would run its schedule
+k times faster than G's (an annealed D rate would reach 0 at step
+num_steps / k). Each builder gets `updates_per_step` to convert.
 """
 from collections.abc import Callable
 
@@ -12,14 +18,22 @@ import optax
 
 from gan_jax.registry import Registry
 
-OptimizerBuilder = Callable[[ml_collections.ConfigDict, int],
+OptimizerBuilder = Callable[[ml_collections.ConfigDict, int, int],
                             optax.GradientTransformation]
 OPTIMIZERS: Registry[OptimizerBuilder] = Registry('optimizer')
 
 
+def _per_training_step(schedule: optax.Schedule,
+                       updates_per_step: int) -> optax.Schedule:
+  """`schedule` of the training step, called with the optimiser's count."""
+  if updates_per_step == 1:
+    return schedule
+  return lambda count: schedule(count // updates_per_step)
+
+
 @OPTIMIZERS.register('adam')
-def adam(config: ml_collections.ConfigDict,
-         steps_per_epoch: int) -> optax.GradientTransformation:
+def adam(config: ml_collections.ConfigDict, steps_per_epoch: int,
+         updates_per_step: int = 1) -> optax.GradientTransformation:
   """Constant rate, or cosine-annealed over `decay_steps` updates.
 
   Annealing is what buys precision on the toy mixtures: a rate large enough
@@ -29,8 +43,9 @@ def adam(config: ml_collections.ConfigDict,
   del steps_per_epoch
   learning_rate = config.learning_rate
   if config.decay_steps:
-    learning_rate = optax.cosine_decay_schedule(
-        config.learning_rate, config.decay_steps, alpha=config.decay_to)
+    learning_rate = _per_training_step(optax.cosine_decay_schedule(
+        config.learning_rate, config.decay_steps, alpha=config.decay_to),
+                                       updates_per_step)
   return optax.inject_hyperparams(optax.adam)(
       learning_rate=learning_rate, b1=config.b1, b2=config.b2)
 
@@ -64,16 +79,19 @@ def sgd_schedules(config: ml_collections.ConfigDict, steps_per_epoch: int):
 
 
 @OPTIMIZERS.register('sgd')
-def sgd(config: ml_collections.ConfigDict,
-        steps_per_epoch: int) -> optax.GradientTransformation:
+def sgd(config: ml_collections.ConfigDict, steps_per_epoch: int,
+        updates_per_step: int = 1) -> optax.GradientTransformation:
   learning_rate_fn, momentum_fn = sgd_schedules(config, steps_per_epoch)
   return optax.inject_hyperparams(_pylearn2_momentum)(
-      learning_rate=learning_rate_fn, momentum=momentum_fn)
+      learning_rate=_per_training_step(learning_rate_fn, updates_per_step),
+      momentum=_per_training_step(momentum_fn, updates_per_step))
 
 
-def build_optimizer(config: ml_collections.ConfigDict,
-                    steps_per_epoch: int) -> optax.GradientTransformation:
-  return OPTIMIZERS.get(config.name)(config, steps_per_epoch)
+def build_optimizer(config: ml_collections.ConfigDict, steps_per_epoch: int,
+                    updates_per_step: int = 1) -> optax.GradientTransformation:
+  """`updates_per_step`: this optimiser's updates per training step (D's k)."""
+  return OPTIMIZERS.get(config.name)(config, steps_per_epoch,
+                                     updates_per_step)
 
 
 def learning_rate(opt_state) -> jnp.ndarray:

@@ -4,7 +4,7 @@ import jax.numpy as jnp
 import ml_collections
 import numpy as np
 
-from gan_jax import configs
+from gan_jax import configs, train
 from gan_jax.optim import build_optimizer, learning_rate, sgd_schedules
 
 
@@ -69,3 +69,24 @@ def test_adam_without_decay_steps_keeps_its_rate():
   for _ in range(3):
     _, state = tx.update(jnp.ones(2), state, jnp.zeros(2))
   np.testing.assert_allclose(learning_rate(state), 2e-4, rtol=1e-6)
+
+
+def test_d_rate_follows_the_training_step_when_d_updates_k_times():
+  """With d_steps=k, D's annealed rate at step t is G's, not G's at k*t.
+
+  Before the fix D's schedule counted its own updates, so an annealed D
+  reached the floor at step num_steps / k and stopped learning.
+  """
+  from tiny import load_experiment
+  config = load_experiment('ring.py', 'steps=8,anneal=True')
+  config.train.d_steps = 2
+  gan = train.build_gan(config, (2,), 100)
+  params = jnp.zeros(2)
+  g_state, d_state = gan.g_tx.init(params), gan.d_tx.init(params)
+  for _ in range(5):
+    _, g_state = gan.g_tx.update(jnp.ones(2), g_state, params)
+    for _ in range(config.train.d_steps):
+      _, d_state = gan.d_tx.update(jnp.ones(2), d_state, params)
+  assert float(learning_rate(g_state)) > 0.3 * config.optim.g.learning_rate
+  np.testing.assert_allclose(learning_rate(d_state), learning_rate(g_state),
+                             rtol=1e-6)
