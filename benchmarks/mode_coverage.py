@@ -2,7 +2,7 @@
 
   python benchmarks/mode_coverage.py [--datasets=ring,grid] [--packs=1,2,4]
       [--seeds=5] [--steps=N] [--lr=X] [--anneal] [--ema_decay=D]
-      [--arch=g_width=W,g_depth=L,d_units=U]
+      [--arch=g_width=W,g_depth=L,d_units=U,d_steps=K]
 
 For each dataset and pack size, `--seeds` GANs (seeds 0..S-1) train as one
 population through the normal loop (experiments/{ring,grid}.py), then each
@@ -35,7 +35,8 @@ _LR = flags.DEFINE_float('lr', 1e-3, 'Adam learning rate of G and D.')
 _ANNEAL = flags.DEFINE_bool('anneal', False,
                              'Cosine-anneal both rates to 0 over the run.')
 _ARCH = flags.DEFINE_string(
-    'arch', '', "Network sizes, as experiments/{ring,grid}.py's arguments.")
+    'arch', '', "Network sizes and D's updates per G update, as "
+    "experiments/{ring,grid}.py's arguments.")
 _EMA = flags.DEFINE_float('ema_decay', 0.0, 'Generator EMA decay (0: none).')
 _SAMPLES = flags.DEFINE_integer('samples', 2500, 'Points scored per member.')
 

@@ -201,7 +201,7 @@ def goodfellow2014(learning_rate: float, g_hidden: tuple[int, ...],
 
 def pacgan2018(dataset: str, pack: int, steps: int = 400_000,
                lr: float = 1e-4, anneal: bool = False, g_width: int = 400,
-               g_depth: int = 4, d_units: int = 200
+               g_depth: int = 4, d_units: int = 200, d_steps: int = 1
                ) -> ml_collections.ConfigDict:
   """PacGAN's 2-D ring/grid recipe (Lin et al. 2018, fjxmlzn/PacGAN code).
 
@@ -214,6 +214,10 @@ def pacgan2018(dataset: str, pack: int, steps: int = 400_000,
   to 0 over `steps`: the early rate moves mass between modes, the late one
   lets G settle inside modes 0.01 wide. `g_width`, `g_depth` and `d_units`
   size the networks (a smaller G and D fit more updates in the same time).
+  `d_steps` > 1 gives D k updates per G update (the paper: 1). On the grid a
+  D updated once per G update never resolves the 25 modes in tens of
+  thousands of steps: G follows D's coarse gradient faster than D learns
+  the fine one, and D's output stays at 1/2 (README, "The grid").
   """
   c = base_config()
   c.data.name = dataset
@@ -233,6 +237,7 @@ def pacgan2018(dataset: str, pack: int, steps: int = 400_000,
   c.optim.g = adam(lr, b1=0.8, decay_steps=decay_steps)
   c.optim.d = adam(lr, b1=0.8, decay_steps=decay_steps)
   c.train.batch_size = 100 * pack
+  c.train.d_steps = d_steps
   c.train.num_steps = steps
   c.train.num_samples = 2500   # points in each scatter sheet
   c.eval.num_samples = 2500    # PacGAN scores 2,500 samples
