@@ -215,9 +215,10 @@ def pacgan2018(dataset: str, pack: int, steps: int = 400_000,
   lets G settle inside modes 0.01 wide. `g_width`, `g_depth` and `d_units`
   size the networks (a smaller G and D fit more updates in the same time).
   `d_steps` > 1 gives D k updates per G update (the paper: 1). On the grid a
-  D updated once per G update never resolves the 25 modes in tens of
-  thousands of steps: G follows D's coarse gradient faster than D learns
-  the fine one, and D's output stays at 1/2 (README, "The grid").
+  D updated once per G update had not resolved the 25 modes after 20,000
+  annealed steps: G follows D's coarse gradient faster than D learns the
+  fine one, and D's output stays at 1/2 (README, "The grid needs a faster
+  D").
   """
   c = base_config()
   c.data.name = dataset

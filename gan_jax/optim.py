@@ -34,7 +34,7 @@ def _per_training_step(schedule: optax.Schedule,
 @OPTIMIZERS.register('adam')
 def adam(config: ml_collections.ConfigDict, steps_per_epoch: int,
          updates_per_step: int = 1) -> optax.GradientTransformation:
-  """Constant rate, or cosine-annealed over `decay_steps` updates.
+  """Constant rate, or cosine-annealed over `decay_steps` training steps.
 
   Annealing is what buys precision on the toy mixtures: a rate large enough
   to move mass between modes early keeps G jittering by more than a mode's
