@@ -26,8 +26,6 @@ OPTIMIZERS: Registry[OptimizerBuilder] = Registry('optimizer')
 def _per_training_step(schedule: optax.Schedule,
                        updates_per_step: int) -> optax.Schedule:
   """`schedule` of the training step, called with the optimiser's count."""
-  if updates_per_step == 1:
-    return schedule
   return lambda count: schedule(count // updates_per_step)
 
 
