@@ -4,8 +4,8 @@ G 4x400 ReLU + batch norm, D 3x200 maxout-5, Adam 1e-4 / beta1 0.8, 100
 packs of `pack` samples per batch (see configs.pacgan2018). The paper trains
 400,000 updates; `steps` and `lr` let a CPU run a shorter schedule,
 `anneal=True` cosine-anneals both rates to 0 over it, `g_width`,
-`g_depth`, `d_units` size the networks and `d_steps` sets D's updates per
-G update.
+`g_depth`, `d_units` size the networks, `d_steps` sets D's updates per
+G update and `r1` > 0 adds an R1 penalty on D with that gamma.
 
   python -m gan_jax.main --config=experiments/grid.py:pack=4 --workdir=/tmp/grid
   python -m gan_jax.main --config=experiments/grid.py:pack=4,steps=10000,lr=1e-3,anneal=True ...
@@ -15,5 +15,6 @@ from gan_jax import configs
 
 def get_config(arg=None):
   arg = configs.parse_arg(arg, pack=1, steps=400_000, lr=1e-4, anneal=False,
-                          g_width=400, g_depth=4, d_units=200, d_steps=1)
+                          g_width=400, g_depth=4, d_units=200, d_steps=1,
+                          r1=0.0)
   return configs.pacgan2018('grid', **arg.to_dict())

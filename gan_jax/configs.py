@@ -201,8 +201,8 @@ def goodfellow2014(learning_rate: float, g_hidden: tuple[int, ...],
 
 def pacgan2018(dataset: str, pack: int, steps: int = 400_000,
                lr: float = 1e-4, anneal: bool = False, g_width: int = 400,
-               g_depth: int = 4, d_units: int = 200, d_steps: int = 1
-               ) -> ml_collections.ConfigDict:
+               g_depth: int = 4, d_units: int = 200, d_steps: int = 1,
+               r1: float = 0.0) -> ml_collections.ConfigDict:
   """PacGAN's 2-D ring/grid recipe (Lin et al. 2018, fjxmlzn/PacGAN code).
 
   The `mlp` model (G 4x400 ReLU with batch norm, D 3x200 maxout-5), 2-d
@@ -218,7 +218,9 @@ def pacgan2018(dataset: str, pack: int, steps: int = 400_000,
   D updated once per G update had not resolved the 25 modes after 20,000
   annealed steps: G follows D's coarse gradient faster than D learns the
   fine one, and D's output stays at 1/2 (README, "The grid needs a faster
-  D").
+  D"). `r1` > 0 adds Mescheder et al.'s (2018) R1 penalty on D's gradient
+  at the data with that gamma (the paper: none); on the grid it evens the
+  modes' mass (README, "R1 on the grid").
   """
   c = base_config()
   c.data.name = dataset
@@ -234,6 +236,8 @@ def pacgan2018(dataset: str, pack: int, steps: int = 400_000,
   c.model.init_std = 0.02
   c.model.bias_std = 0.0
   c.loss.name = 'non_saturating'
+  if r1:
+    c.loss.penalty, c.loss.penalty_weight = 'r1', r1
   decay_steps = steps if anneal else 0
   c.optim.g = adam(lr, b1=0.8, decay_steps=decay_steps)
   c.optim.d = adam(lr, b1=0.8, decay_steps=decay_steps)

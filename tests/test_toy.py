@@ -148,12 +148,14 @@ def test_a_packed_ring_gan_trains_through_the_loop(tmp_path):
   assert load_experiment('toy_1d.py', 'data=mixture1d').model.z_dim == 1
 
 
-def test_toy_experiments_anneal_over_the_run_only_when_asked():
+def test_toy_experiments_change_the_paper_recipe_only_when_asked():
   paper = load_experiment('ring.py', 'steps=300')
   assert paper.optim.g.decay_steps == paper.optim.d.decay_steps == 0
   short = load_experiment('grid.py', 'steps=300,lr=1e-3,anneal=True,'
-                          'g_width=128,g_depth=5,d_units=64,d_steps=5')
+                          'g_width=128,g_depth=5,d_units=64,d_steps=5,r1=0.1')
   assert short.train.num_steps == 300
+  assert (paper.loss.penalty, short.loss.penalty) == ('none', 'r1')
+  assert short.loss.penalty_weight == 0.1
   assert (paper.train.d_steps, short.train.d_steps) == (1, 5)
   assert short.model.g_hidden == (128,) * 5 and short.model.d_units == 64
   assert paper.model.g_hidden == (400,) * 4 and paper.model.d_units == 200
