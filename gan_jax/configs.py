@@ -219,8 +219,8 @@ def pacgan2018(dataset: str, pack: int, steps: int = 400_000,
   annealed steps: G follows D's coarse gradient faster than D learns the
   fine one, and D's output stays at 1/2 (README, "The grid needs a faster
   D"). `r1` > 0 adds Mescheder et al.'s (2018) R1 penalty on D's gradient
-  at the data with that gamma (the paper: none); the grid's best KL so far
-  came with it (README, "R1 on the grid").
+  at the data with that gamma (the paper: none); on the grid it evens the
+  modes' mass (README, "R1 on the grid").
   """
   c = base_config()
   c.data.name = dataset
