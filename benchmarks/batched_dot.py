@@ -1,6 +1,7 @@
 """Why a vmapped population of dense GANs trails sequential runs on XLA:CPU.
 
-  python benchmarks/batched_dot.py [--members=8] [--batch=100] [--repeats=50]
+  python benchmarks/batched_dot.py [--members=8] [--batch=100] [--repeats=30]
+      [--pairs=5]
 
 vmap turns each member's matmul x @ w into one batched dot over the member
 axis. For the 2014 MNIST model's layer shapes this times, per layer, the P

@@ -14,7 +14,4 @@ from gan_jax import configs
 
 
 def get_config(arg=None):
-  arg = configs.parse_arg(arg, pack=1, steps=400_000, lr=1e-4, anneal=False,
-                          g_width=400, g_depth=4, d_units=200, d_steps=1,
-                          r1=0.0)
-  return configs.pacgan2018('ring', **arg.to_dict())
+  return configs.pacgan2018_experiment('ring', arg)

@@ -5,6 +5,7 @@ exists in every experiment and can be overridden with --config.a.b=v.
 """
 import ast
 import importlib.util
+import inspect
 import pathlib
 
 import ml_collections
@@ -199,7 +200,7 @@ def goodfellow2014(learning_rate: float, g_hidden: tuple[int, ...],
   return c
 
 
-def pacgan2018(dataset: str, pack: int, steps: int = 400_000,
+def pacgan2018(dataset: str, pack: int = 1, steps: int = 400_000,
                lr: float = 1e-4, anneal: bool = False, g_width: int = 400,
                g_depth: int = 4, d_units: int = 200, d_steps: int = 1,
                r1: float = 0.0) -> ml_collections.ConfigDict:
@@ -247,3 +248,16 @@ def pacgan2018(dataset: str, pack: int, steps: int = 400_000,
   c.train.num_samples = 2500   # points in each scatter sheet
   c.eval.num_samples = 2500    # PacGAN scores 2,500 samples
   return c
+
+
+def pacgan2018_experiment(dataset: str,
+                          arg: str | None) -> ml_collections.ConfigDict:
+  """experiments/{ring,grid}.py: `arg` sets any of pacgan2018's arguments.
+
+  The defaults (and so the argument types) are read from pacgan2018's own
+  signature, so a new recipe argument is written once.
+  """
+  defaults = {name: p.default for name, p in
+              inspect.signature(pacgan2018).parameters.items()
+              if p.default is not inspect.Parameter.empty}
+  return pacgan2018(dataset, **parse_arg(arg, **defaults).to_dict())
