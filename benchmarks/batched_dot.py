@@ -13,7 +13,6 @@ the lone calls' time over the batched dot's (below 1: vmap is slower).
 """
 import json
 import statistics
-import time
 
 import jax
 import jax.numpy as jnp
@@ -28,14 +27,6 @@ _PAIRS = flags.DEFINE_integer('pairs', 5, 'Alternating rounds.')
 
 # experiments/gan_mnist.py: G 100 -> 1200 -> 1200 -> 784, D 784 -> 240x5.
 SHAPES = ((100, 1200), (1200, 1200), (1200, 784), (784, 1200))
-
-
-def _ms(fn, *args) -> float:
-  start = time.perf_counter()
-  for _ in range(_REPEATS.value):
-    out = fn(*args)
-  jax.block_until_ready(out)
-  return (time.perf_counter() - start) / _REPEATS.value * 1e3
 
 
 def layer(fan_in: int, fan_out: int) -> dict[str, float]:
@@ -53,11 +44,10 @@ def layer(fan_in: int, fan_out: int) -> dict[str, float]:
       'lone_calls': (jax.jit(jnp.matmul), (x[0], w[0]), p),
   }
   times = {name: [] for name in variants}
-  for fn, args, _ in variants.values():
-    jax.block_until_ready(fn(*args))
   for _ in range(_PAIRS.value):
     for name, (fn, args, calls) in variants.items():
-      times[name].append(_ms(fn, *args) * calls)
+      seconds = harness.seconds_per_call(fn, *args, repeats=_REPEATS.value)
+      times[name].append(seconds * 1e3 * calls)
   out = {f'{name}_ms': round(statistics.median(t), 2)
          for name, t in times.items()}
   out['batched_vs_lone'] = round(out['lone_calls_ms'] / out['batched_ms'], 3)

@@ -6,26 +6,17 @@ Both generators have identical parameters and outputs (tests/test_layers.py);
 this measures what the reformulation buys on the current backend. Prints JSON.
 """
 import json
-import time
 
 import flax.linen as nn
 import jax
 import jax.numpy as jnp
 from absl import app, flags
 
+import harness
 from gan_jax.models import dcgan, layers
 
 _BATCH = flags.DEFINE_integer('batch_size', 128, 'Batch size.')
 _REPEATS = flags.DEFINE_integer('repeats', 5, 'Timed repeats.')
-
-
-def _seconds(fn, *args) -> float:
-  jax.block_until_ready(fn(*args))
-  start = time.perf_counter()
-  for _ in range(_REPEATS.value):
-    out = fn(*args)
-  jax.block_until_ready(out)
-  return (time.perf_counter() - start) / _REPEATS.value
 
 
 def _generator_grad_time(conv_transpose) -> float:
@@ -38,7 +29,9 @@ def _generator_grad_time(conv_transpose) -> float:
     loss = lambda p: g.apply({'params': p, 'batch_stats':
                               variables['batch_stats']}, z, train=True,
                              mutable=['batch_stats'])[0].sum()
-    return _seconds(jax.jit(jax.grad(loss)), variables['params'])
+    return harness.seconds_per_call(jax.jit(jax.grad(loss)),
+                                    variables['params'],
+                                    repeats=_REPEATS.value)
   finally:
     dcgan.SubpixelConvTranspose = original
 

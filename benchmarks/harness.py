@@ -71,6 +71,17 @@ def run_steps(prepared: Prepared, state, steps: int):
   return state, time.perf_counter() - start
 
 
+def seconds_per_call(fn, *args, repeats: int) -> float:
+  """Mean seconds of `repeats` calls of fn(*args), after one untimed call
+  (compilation) and waiting for the last result."""
+  jax.block_until_ready(fn(*args))
+  start = time.perf_counter()
+  for _ in range(repeats):
+    out = fn(*args)
+  jax.block_until_ready(out)
+  return (time.perf_counter() - start) / repeats
+
+
 def machine() -> dict:
   return {'devices': [str(d) for d in jax.devices()],
           'device_kind': jax.devices()[0].device_kind,
