@@ -9,6 +9,10 @@ G update and `r1` > 0 adds an R1 penalty on D with that gamma.
 
   python -m gan_jax.main --config=experiments/grid.py:pack=4 --workdir=/tmp/grid
   python -m gan_jax.main --config=experiments/grid.py:pack=4,steps=10000,lr=1e-3,anneal=True ...
+
+The recipe that meets the mode-coverage goal (25 modes, 95.3% HQ, KL 0.012
+over 5 seeds; README, "Mode coverage"):
+pack=4,steps=50000,lr=5e-4,anneal=True,g_width=128,g_depth=5,d_units=128,d_steps=5,r1=0.1
 """
 from gan_jax import configs
 
