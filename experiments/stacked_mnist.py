@@ -2,7 +2,11 @@
 
 experiments/dcgan.py's model and recipe on 28x28x3 digit triples; `pack=m`
 packs D's input (PacGAN's PacDCGAN), with m times the batch so that D still
-sees 128 packs per step. benchmarks/stacked_mnist.py scores it.
+sees 128 packs per step. benchmarks/stacked_mnist.py scores it. The other
+arguments depart from DCGAN's recipe, to search for one that covers the
+modes evenly: `lr` (both Adams), `anneal` (cosine to 0 over the run),
+`d_steps` (D updates per G update), `r1` (> 0: Mescheder et al.'s R1
+penalty with that gamma), `sn` (spectral norm in D), `ema` (G's EMA decay).
 
   python -m gan_jax.main --config=experiments/stacked_mnist.py:pack=2 --workdir=/tmp/stacked
 """
@@ -10,13 +14,22 @@ from gan_jax import configs
 
 
 def get_config(arg=None):
-  arg = configs.parse_arg(arg, pack=1, width=64, steps=20_000)
+  arg = configs.parse_arg(arg, pack=1, width=64, steps=20_000, lr=2e-4,
+                          anneal=False, d_steps=1, r1=0.0, sn=False,
+                          ema=0.999)
   config = configs.base_config()
   config.data.name = 'stacked_mnist'
   config.model.name = 'dcgan'
   config.model.width = arg.width
   config.model.pack = arg.pack
+  config.model.spectral_norm = arg.sn
+  if arg.r1:
+    config.loss.penalty, config.loss.penalty_weight = 'r1', arg.r1
+  decay_steps = arg.steps if arg.anneal else 0
+  config.optim.g = configs.adam(arg.lr, b1=0.5, decay_steps=decay_steps)
+  config.optim.d = configs.adam(arg.lr, b1=0.5, decay_steps=decay_steps)
   config.train.batch_size = 128 * arg.pack
-  config.train.ema_decay = 0.999
+  config.train.d_steps = arg.d_steps
+  config.train.ema_decay = arg.ema
   config.train.num_steps = arg.steps
   return config

@@ -30,3 +30,35 @@ def test_classifier_recovers_the_modes_of_real_stacked_digits():
   p = counts[counts > 0] / 500
   assert result['modes'] == np.sum(counts > 0)
   np.testing.assert_allclose(result['reverse_kl'], np.sum(p * np.log(p * 1000)))
+
+
+def test_digit_kl_splits_the_modes_kl_by_channel():
+  # Every mode once: each channel's digits are uniform.
+  np.testing.assert_allclose(stacked_mnist.digit_kl(np.arange(1000)), 0.0,
+                             atol=1e-12)
+  # Red always 7, green and blue uniform: only red's KL, log 10, and the
+  # modes' KL (100 modes of 1,000 equally) is the same log 10.
+  modes = 700 + np.arange(100)
+  np.testing.assert_allclose(stacked_mnist.digit_kl(modes),
+                             [np.log(10), 0.0, 0.0], atol=1e-12)
+  np.testing.assert_allclose(stacked_mnist.coverage(modes)['reverse_kl'],
+                             np.log(10))
+  assert stacked_mnist.coverage(modes)['modes'] == 100
+
+
+def test_experiment_defaults_are_dcgans_recipe_and_arguments_depart_from_it():
+  from tiny import load_experiment
+  default = load_experiment('stacked_mnist.py')
+  dcgan = load_experiment('dcgan.py')
+  assert default.optim.to_dict() == dcgan.optim.to_dict()
+  assert default.loss.to_dict() == dcgan.loss.to_dict()
+  assert not default.model.spectral_norm and default.train.d_steps == 1
+  config = load_experiment(
+      'stacked_mnist.py', 'pack=2,steps=500,lr=1e-3,anneal=True,d_steps=2,'
+      'r1=0.5,sn=True,ema=0.99')
+  assert config.train.batch_size == 256 and config.model.pack == 2
+  assert (config.loss.penalty, config.loss.penalty_weight) == ('r1', 0.5)
+  assert config.model.spectral_norm and config.train.d_steps == 2
+  assert config.train.ema_decay == 0.99
+  for optim in (config.optim.g, config.optim.d):
+    assert (optim.learning_rate, optim.decay_steps) == (1e-3, 500)
