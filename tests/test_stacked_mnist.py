@@ -25,6 +25,10 @@ def test_classifier_recovers_the_modes_of_real_stacked_digits():
   found = stacked_mnist.modes_of(images[:500])
   # The classifier is 99.4% right per digit, so about 98% per triple.
   assert np.mean(found == modes[:500]) > 0.96
+  digits, probability = stacked_mnist.read_digits(images[:500])
+  np.testing.assert_array_equal(stacked_mnist.mode_of_digits(digits), found)
+  assert np.all((probability > 0.1) & (probability <= 1.0))
+  assert np.mean(probability >= 0.9) > 0.95   # real digits read confidently
   result = stacked_mnist.mode_coverage(images[:500])
   counts = np.bincount(found, minlength=1000)
   p = counts[counts > 0] / 500

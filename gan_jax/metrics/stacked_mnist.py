@@ -7,6 +7,7 @@ and KL(p_gen || uniform) over the 1,000-bin mode histogram (the model's
 distribution first, as in PacGAN's tables; gan_jax.metrics.toy.reverse_kl).
 The protocol draws 26,000 samples.
 """
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -17,12 +18,26 @@ from gan_jax.metrics.toy import reverse_kl
 NUM_SAMPLES = 26_000
 
 
-def modes_of(images: np.ndarray) -> np.ndarray:
-  """uint8 [N, 28, 28, 3] -> mode 100 d_R + 10 d_G + d_B per image."""
+def read_digits(images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+  """uint8 [N, 28, 28, 3] -> (digit [N, 3], the classifier's probability of
+  it [N, 3]). A malformed digit still gets a label, with low probability:
+  the probabilities tell a G that favours a digit from one whose scribbles
+  the classifier files under it."""
   params = classifier.load_classifier('mnist')
-  digits = [np.asarray(jnp.argmax(classifier.classify(
+  probs = [np.asarray(jax.nn.softmax(classifier.classify(
       params, jnp.asarray(images[..., c:c + 1]))[1], -1)) for c in range(3)]
-  return 100 * digits[0] + 10 * digits[1] + digits[2]
+  probs = np.stack(probs, 1)
+  return probs.argmax(-1), probs.max(-1)
+
+
+def mode_of_digits(digits: np.ndarray) -> np.ndarray:
+  """digit [N, 3] (R, G, B) -> mode 100 d_R + 10 d_G + d_B [N]."""
+  return digits @ np.array([100, 10, 1])
+
+
+def modes_of(images: np.ndarray) -> np.ndarray:
+  """uint8 [N, 28, 28, 3] -> mode per image."""
+  return mode_of_digits(read_digits(images)[0])
 
 
 def coverage(modes: np.ndarray) -> dict[str, float]:
