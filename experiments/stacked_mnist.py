@@ -9,6 +9,11 @@ modes evenly: `lr` (both Adams), `anneal` (cosine to 0 over the run),
 penalty with that gamma), `sn` (spectral norm in D), `ema` (G's EMA decay).
 
   python -m gan_jax.main --config=experiments/stacked_mnist.py:pack=2 --workdir=/tmp/stacked
+
+The best recipe so far (all 1,000 modes, KL 0.18 against the goal's 0.05;
+README, "Mode coverage"):
+
+  python -m gan_jax.main --config=experiments/stacked_mnist.py:steps=8000,anneal=True --workdir=/tmp/stacked
 """
 from gan_jax import configs
 
