@@ -44,7 +44,7 @@ def summary(images: np.ndarray) -> dict:
   digits, probability = stacked_mnist.read_digits(images)
   modes = stacked_mnist.mode_of_digits(digits)
   return {**stacked_mnist.coverage(modes),
-          'digit_kl': [round(kl, 4) for kl in stacked_mnist.digit_kl(modes)],
+          'digit_kl': [round(kl, 4) for kl in stacked_mnist.digit_kl(digits)],
           'confident_digits': round(float(np.mean(probability >= 0.9)), 4)}
 
 

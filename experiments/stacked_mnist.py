@@ -28,11 +28,8 @@ def get_config(arg=None):
   config.model.width = arg.width
   config.model.pack = arg.pack
   config.model.spectral_norm = arg.sn
-  if arg.r1:
-    config.loss.penalty, config.loss.penalty_weight = 'r1', arg.r1
-  decay_steps = arg.steps if arg.anneal else 0
-  config.optim.g = configs.adam(arg.lr, b1=0.5, decay_steps=decay_steps)
-  config.optim.d = configs.adam(arg.lr, b1=0.5, decay_steps=decay_steps)
+  configs.set_adams_and_r1(config, arg.lr, 0.5, arg.steps, arg.anneal,
+                           arg.r1)
   config.train.batch_size = 128 * arg.pack
   config.train.d_steps = arg.d_steps
   config.train.ema_decay = arg.ema

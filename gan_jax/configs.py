@@ -107,6 +107,18 @@ def adam(learning_rate: float, b1: float = 0.9, b2: float = 0.999,
       decay_steps=decay_steps, decay_to=decay_to))
 
 
+def set_adams_and_r1(c: ml_collections.ConfigDict, lr: float, b1: float,
+                     steps: int, anneal: bool, r1: float) -> None:
+  """The knobs recipe searches turn (pacgan2018, experiments/stacked_mnist.py):
+  G and D both on Adam(lr, b1), cosine-annealed to 0 over `steps` if
+  `anneal`, and an R1 penalty on D with gamma `r1` if > 0."""
+  if r1:
+    c.loss.penalty, c.loss.penalty_weight = 'r1', r1
+  decay_steps = steps if anneal else 0
+  c.optim.g = adam(lr, b1=b1, decay_steps=decay_steps)
+  c.optim.d = adam(lr, b1=b1, decay_steps=decay_steps)
+
+
 def sgd(learning_rate: float, momentum: float = 0.0,
         final_momentum: float | None = None, momentum_start: int = 0,
         momentum_saturate: int = 1, lr_decay: float = 1.0,
@@ -237,11 +249,7 @@ def pacgan2018(dataset: str, pack: int = 1, steps: int = 400_000,
   c.model.init_std = 0.02
   c.model.bias_std = 0.0
   c.loss.name = 'non_saturating'
-  if r1:
-    c.loss.penalty, c.loss.penalty_weight = 'r1', r1
-  decay_steps = steps if anneal else 0
-  c.optim.g = adam(lr, b1=0.8, decay_steps=decay_steps)
-  c.optim.d = adam(lr, b1=0.8, decay_steps=decay_steps)
+  set_adams_and_r1(c, lr, 0.8, steps, anneal, r1)
   c.train.batch_size = 100 * pack
   c.train.d_steps = d_steps
   c.train.num_steps = steps

@@ -50,9 +50,9 @@ def mode_coverage(images: np.ndarray) -> dict[str, float]:
   return coverage(modes_of(images))
 
 
-def digit_kl(modes: np.ndarray) -> list[float]:
-  """KL(p_gen || uniform) of each channel's digit (R, G, B): the part of the
-  modes' KL that comes from G favouring some digits over others. If the
-  channels were independent, the modes' KL would be their sum."""
-  digits = (modes // 100, modes // 10 % 10, modes % 10)
-  return [reverse_kl(np.bincount(d, minlength=10)) for d in digits]
+def digit_kl(digits: np.ndarray) -> list[float]:
+  """KL(p_gen || uniform) of each channel's digit (digits [N, 3], R, G, B):
+  the part of the modes' KL that comes from G favouring some digits over
+  others. If the channels were independent, the modes' KL would be their
+  sum."""
+  return [reverse_kl(np.bincount(d, minlength=10)) for d in digits.T]
