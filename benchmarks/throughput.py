@@ -8,11 +8,13 @@ Per batch size it first checks that the two implementations compute the same
 function (gan_jax's initial weights ported into the torch modules, both nets
 run in training mode on the same inputs), then warms both up and times them
 alternately, so that load from anything else on the machine hits both sides
-alike. The ratio is the median over pairs of gan_jax images/s divided by the
+alike. When JAX runs on a GPU, the reference runs on it too (CUDA, timed up
+to torch.cuda.synchronize). The ratio is the median over pairs of gan_jax images/s divided by the
 reference's. FLOPs per step come from XLA's cost analysis of the compiled
 step; the peak is the best float32 matrix-multiply rate measured on this
 machine in the same run (the practical ceiling: no published figure for a
-virtual CPU). Prints one JSON object.
+virtual CPU; on a GPU, float32 at JAX's default precision, which is TF32 on
+recent NVIDIA chips). Prints one JSON object.
 """
 import json
 import statistics
@@ -36,7 +38,15 @@ _COMPILE = flags.DEFINE_bool('torch_compile', False,
                              'Also time torch.compile of both networks.')
 
 
-def gemm_peak_flops(n: int = 2048, reps: int = 10) -> float:
+def torch_device() -> str:
+  """The reference runs where gan_jax runs: on the GPU when JAX uses one."""
+  on_gpu = jax.default_backend() == 'gpu' and torch.cuda.is_available()
+  return 'cuda' if on_gpu else 'cpu'
+
+
+def gemm_peak_flops(reps: int = 10) -> float:
+  # A GPU needs a large product to approach its peak; 2048 saturates a CPU.
+  n = 8192 if jax.default_backend() == 'gpu' else 2048
   matmul = jax.jit(lambda a, b: a @ b)
   a = jnp.ones((n, n), jnp.float32)
   matmul(a, a).block_until_ready()
@@ -61,10 +71,11 @@ def max_output_difference(prepared: harness.Prepared,
                           train=True, key=jax.random.key(0))
   ours_d, _ = apply_model(models.discriminator, state.d_params, state.d_stats,
                           real, train=True, key=jax.random.key(0))
+  on = lambda x: torch.from_numpy(x).to(ref.device)
   with torch.no_grad():
     ref.g.train(), ref.d.train()
-    theirs_g = ref.g(torch.from_numpy(z)).permute(0, 2, 3, 1).numpy()
-    theirs_d = ref.d(torch.from_numpy(real).permute(0, 3, 1, 2)).numpy()
+    theirs_g = ref.g(on(z)).permute(0, 2, 3, 1).cpu().numpy()
+    theirs_d = ref.d(on(real).permute(0, 3, 1, 2)).cpu().numpy()
   return {'generator': float(np.max(np.abs(np.asarray(ours_g) - theirs_g))),
           'discriminator': float(np.max(np.abs(np.asarray(ours_d) - theirs_d)))}
 
@@ -73,6 +84,7 @@ def time_reference(ref: torch_reference.Reference, steps: int) -> float:
   start = time.perf_counter()
   for _ in range(steps):
     ref.step()
+  ref.synchronize()
   return time.perf_counter() - start
 
 
@@ -81,11 +93,12 @@ def compare(batch_size: int, peak: float) -> dict:
   config.train.batch_size = batch_size
   config.train.ema_decay = 0.0  # the reference keeps no EMA
   prepared = harness.prepare(config)
+  device = torch_device()
   refs = {'eager': torch_reference.Reference(
-      prepared.images, batch_size)}
+      prepared.images, batch_size, device=device)}
   if _COMPILE.value:
     refs['compiled'] = torch_reference.Reference(
-        prepared.images, batch_size, compile_models=True)
+        prepared.images, batch_size, compile_models=True, device=device)
   difference = max_output_difference(prepared, refs['eager'])
   state, _ = harness.run_steps(prepared, prepared.state, 2)
   compile_s = {}
@@ -122,6 +135,7 @@ def main(argv):
   del argv
   peak = gemm_peak_flops()
   result = {**harness.machine(), 'torch': torch.__version__,
+            'torch_device': torch_device(),
             'torch_threads': torch.get_num_threads(),
             'peak_gemm_gflops_per_s': round(peak / 1e9, 1),
             'pairs': _PAIRS.value, 'steps_per_run': _STEPS.value,

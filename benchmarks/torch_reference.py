@@ -4,7 +4,9 @@ Benchmark-only (torch is the optional `bench` extra, never a dependency of
 gan_jax): the same layers, initialisation scale, batch norm settings, Adam
 (2e-4, 0.5, 0.999) and non-saturating loss, with the textbook eager loop —
 one G forward whose output is detached for D's update and reused for G's —
-and an optional `torch.compile` of both networks. `port_weights` copies a
+and an optional `torch.compile` of both networks. On a GPU everything, the
+training set included, lives on the device, with cuDNN's autotuner on, as a
+PyTorch user would set it up for fixed shapes. `port_weights` copies a
 gan_jax state into it, so `benchmarks/throughput.py` can first check that both
 sides compute the same function, and only then time them.
 """
@@ -65,26 +67,32 @@ class Reference:
   """Models, optimisers and the eager training step."""
 
   def __init__(self, images: np.ndarray, batch_size: int, *, z_dim: int = 100,
-               width: int = 64, compile_models: bool = False, seed: int = 0):
+               width: int = 64, compile_models: bool = False, seed: int = 0,
+               device: str = 'cpu'):
     torch.manual_seed(seed)
+    torch.backends.cudnn.benchmark = True
     _, side, _, channels = images.shape
-    # NCHW in [-1, 1], held in memory: the fastest input a PyTorch user has.
-    self.images = torch.from_numpy(images).permute(0, 3, 1, 2).contiguous()
+    self.device = torch.device(device)
+    # NCHW uint8, held in (device) memory: the fastest input a PyTorch user
+    # has.
+    self.images = torch.from_numpy(images).permute(0, 3, 1, 2).contiguous().to(
+        self.device)
     self.batch_size, self.z_dim = batch_size, z_dim
-    self.g = Generator(z_dim, width, channels, side)
-    self.d = Discriminator(width, channels, side)
+    self.g = Generator(z_dim, width, channels, side).to(self.device)
+    self.d = Discriminator(width, channels, side).to(self.device)
     self.g_opt = torch.optim.Adam(self.g.parameters(), 2e-4, betas=(0.5, 0.999))
     self.d_opt = torch.optim.Adam(self.d.parameters(), 2e-4, betas=(0.5, 0.999))
     self.g_fn = torch.compile(self.g) if compile_models else self.g
     self.d_fn = torch.compile(self.d) if compile_models else self.d
 
   def real_batch(self) -> torch.Tensor:
-    index = torch.randint(0, self.images.shape[0], (self.batch_size,))
+    index = torch.randint(0, self.images.shape[0], (self.batch_size,),
+                          device=self.device)
     return self.images[index].float() * (2.0 / 255.0) - 1.0
 
   def step(self) -> tuple[float, float]:
     real = self.real_batch()
-    z = torch.randn(self.batch_size, self.z_dim)
+    z = torch.randn(self.batch_size, self.z_dim, device=self.device)
     fake = self.g_fn(z)
     d_loss = (F.softplus(-self.d_fn(real)).mean() +
               F.softplus(self.d_fn(fake.detach())).mean())
@@ -96,6 +104,11 @@ class Reference:
     g_loss.backward()
     self.g_opt.step()
     return d_loss.detach(), g_loss.detach()
+
+  def synchronize(self) -> None:
+    """Waits for queued GPU work, so that a timer around steps is honest."""
+    if self.device.type == 'cuda':
+      torch.cuda.synchronize(self.device)
 
 
 def _to_torch(array) -> torch.Tensor:
