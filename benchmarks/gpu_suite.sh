@@ -7,8 +7,8 @@
 # Each benchmark runs under its own time limit, so one that stalls cannot
 # take the others' time, and writes its stdout (JSON last) to
 # OUT_DIR/<name>.txt; everything else they print goes to OUT_DIR/log.txt.
-# Seven files in all. Budget: about 8 minutes on one H100/H200, most of it
-# compilation (XLA's and torch.compile's).
+# Seven files in all. The limits add up to 9 minutes, so the suite fits in
+# one 10-minute command on a borrowed machine.
 #
 # On a machine without network, bring gan_jax's dependencies as wheels
 # first (benchmarks/offline_wheels.sh) and run from the repository root with
