@@ -18,8 +18,9 @@ missing="tensorflow-datasets tensorflow-metadata array-record dm-tree
   immutabledict simple-parsing docstring-parser googleapis-common-protos
   termcolor toml ml-collections tensorboardX importlib-resources promise"
 mkdir -p "$dir"
+frozen=$("$pip" freeze 2>/dev/null)
 for name in $missing; do
-  pin=$("$pip" freeze 2>/dev/null | grep -i "^${name//-/[-_]}==" || true)
+  pin=$(grep -i "^${name//-/[-_]}==" <<< "$frozen" || true)
   [[ -n $pin ]] || { echo "not installed here: $name" >&2; exit 1; }
   "$pip" download -q --no-deps --only-binary=:all: -d "$dir" \
       --python-version "$python_version" --implementation cp \

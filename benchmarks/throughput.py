@@ -9,8 +9,8 @@ function (gan_jax's initial weights ported into the torch modules, both nets
 run in training mode on the same inputs), then warms both up and times them
 alternately, so that load from anything else on the machine hits both sides
 alike. When JAX runs on a GPU, the reference runs on it too (CUDA, timed up
-to torch.cuda.synchronize). The ratio is the median over pairs of gan_jax images/s divided by the
-reference's. FLOPs per step come from XLA's cost analysis of the compiled
+to torch.cuda.synchronize). The ratio is the median over pairs of gan_jax
+images/s divided by the reference's. FLOPs per step come from XLA's cost analysis of the compiled
 step; the peak is the best float32 matrix-multiply rate measured on this
 machine in the same run (the practical ceiling: no published figure for a
 virtual CPU; on a GPU, float32 at JAX's default precision, which is TF32 on
