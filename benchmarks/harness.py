@@ -1,8 +1,14 @@
 """What every speed benchmark needs: the training loop's own compiled step.
 
 The step is `train.compile_train_step` (explicit shardings, donated state),
-fed by the real on-device sampler, so a benchmark times what training runs.
+fed by the real on-device sampler, so a benchmark times what training runs,
+under the process settings `python -m gan_jax.main` applies (importing this
+module restarts a benchmark with them; see gan_jax.cpu_speed).
 """
+from gan_jax import cpu_speed
+cpu_speed.apply()
+
+# pylint: disable=g-import-not-at-top,wrong-import-position
 import os
 import pathlib
 import platform
@@ -89,4 +95,6 @@ def machine() -> dict:
           'cpu_count': os.cpu_count(), 'jax': jax.__version__,
           'date': time.strftime('%Y-%m-%d'),
           # Other work on the machine slows every figure; this says how much.
-          'load_average_1min': round(os.getloadavg()[0], 2)}
+          'load_average_1min': round(os.getloadavg()[0], 2),
+          'process_settings': {k: os.environ.get(k, '')
+                               for k in ('XLA_FLAGS', 'GLIBC_TUNABLES')}}

@@ -1,6 +1,7 @@
 """Seconds per training step of each experiment, on whatever devices exist.
 
   python benchmarks/step_time.py [--steps=20] [--experiments=dcgan,gan_mnist]
+      [--batch_size=0]
 
 Prints one JSON object. Compilation is timed separately from the steady state;
 the step is the training loop's own (`train.compile_train_step`), batches
@@ -13,11 +14,14 @@ from absl import app, flags
 import harness
 
 _STEPS = flags.DEFINE_integer('steps', 20, 'Timed steps per experiment.')
+_BATCH = flags.DEFINE_integer('batch_size', 0,
+                              "Batch size; 0 keeps each experiment's own.")
 _EXPERIMENTS = harness.experiments_flag()
 
 
 def time_experiment(name: str) -> dict:
   config = harness.experiment(name)
+  config.train.batch_size = _BATCH.value or config.train.batch_size
   prepared = harness.prepare(config)
   state, _ = harness.run_steps(prepared, prepared.state, 2)  # warm-up
   _, seconds = harness.run_steps(prepared, state, _STEPS.value)

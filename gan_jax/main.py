@@ -5,7 +5,11 @@ Any config field can be overridden with --config.a.b=value, and
 On several hosts, run the same command on each, with the process layout in
 flags or the environment (see gan_jax.distributed; launch.sh does this).
 """
-from absl import flags
+if __name__ == '__main__':  # before anything starts JAX
+  from gan_jax import cpu_speed  # pylint: disable=g-import-not-at-top
+  cpu_speed.apply()
+
+from absl import flags  # pylint: disable=g-import-not-at-top,wrong-import-position
 from absl import logging
 from ml_collections import config_flags
 

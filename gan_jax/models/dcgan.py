@@ -23,6 +23,7 @@ import jax.numpy as jnp
 import ml_collections
 
 from gan_jax.errors import ConfigError
+from gan_jax.models.convolution import conv_general_dilated
 from gan_jax.models.layers import SubpixelConvTranspose, spectral_norm
 from gan_jax.models.spec import GanModels, MODELS
 
@@ -79,10 +80,12 @@ class Discriminator(nn.Module):
       x = jnp.concatenate(
           [x, jnp.broadcast_to(planes, (*x.shape[:3], self.num_classes))], -1)
     x = sn(nn.Conv(self.width, (4, 4), (2, 2), padding='SAME',
-                   kernel_init=_init))(x)
+                   kernel_init=_init,
+                   conv_general_dilated=conv_general_dilated))(x)
     x = nn.leaky_relu(x, 0.2)
     x = sn(nn.Conv(2 * self.width, (4, 4), (2, 2), padding='SAME',
-                   use_bias=False, kernel_init=_init))(x)
+                   use_bias=False, kernel_init=_init,
+                   conv_general_dilated=conv_general_dilated))(x)
     x = nn.leaky_relu(_batch_norm(train)(x), 0.2)
     body = x.reshape(x.shape[0], -1)
     logits = sn(nn.Dense(1, kernel_init=_init))(body)[:, 0]

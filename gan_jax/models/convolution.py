@@ -1,0 +1,178 @@
+"""Strided and transposed convolutions whose gradients XLA:CPU computes fast.
+
+The forward passes are lax's. What differs is the backward pass, on CPU
+only (other backends keep autodiff's): autodiff turns a strided network into
+convolutions XLA:CPU runs badly. The input gradient of a strided
+convolution is an input-dilated convolution, and the kernel gradient of a
+transposed convolution with many output features took seconds at batch 1024.
+So the custom VJPs here compute each gradient as the same linear map in a
+form made of stride-1 convolutions (benchmarks/conv_speed.py times every
+form against lax's):
+
+- `conv_same`'s input gradient is that of its space-to-depth form: each
+  s x s block of the padded input becomes channels, the kernel is regrouped
+  alike, and the strided convolution is a stride-1 one.
+- `conv_transpose_same`'s kernel gradient is that of its sub-pixel form.
+  Output pixel s*m + p (phase p) only meets kernel taps t with
+  t = pad - p (mod s), reading input pixel m + (p + t - pad) / s, so each
+  phase is a small stride-1 convolution of the undilated input with a slice
+  of the kernel, and the phases interleave. For a layer with a few output
+  features (an image's channels) lax's own gradient is faster and is kept.
+
+Both take NHWC inputs and HWIO kernels and pad as lax's 'SAME' does.
+`conv_general_dilated` plugs `conv_same` into `flax.linen.Conv`.
+"""
+from collections.abc import Callable, Sequence
+import functools
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+_DIMENSIONS = ('NHWC', 'HWIO', 'NHWC')
+# Up to this many output features lax's transposed-convolution kernel
+# gradient beat the sub-pixel one (1 and 3 did; 8 was 7x slower).
+_FEW_FEATURES = 3
+
+
+def _lax_conv(x, kernel, strides, padding):
+  return jax.lax.conv_general_dilated(x, kernel, strides, padding,
+                                      dimension_numbers=_DIMENSIONS)
+
+
+def _lax_conv_transpose(x, kernel, strides):
+  return jax.lax.conv_transpose(x, kernel, strides, 'SAME',
+                                dimension_numbers=_DIMENSIONS)
+
+
+def _on_cpu(cpu_vjp: Callable, fn: Callable) -> Callable:
+  """A custom VJP's backward: `cpu_vjp` on CPU, autodiff of `fn` elsewhere."""
+  def bwd(strides, residuals, grad):
+    def autodiff(x, kernel, grad):
+      return jax.vjp(lambda x, k: fn(x, k, strides), x, kernel)[1](grad)
+    return jax.lax.platform_dependent(
+        *residuals, grad, cpu=functools.partial(cpu_vjp, strides),
+        default=autodiff)
+  return bwd
+
+
+def _same_padding(size: int, k: int, s: int) -> tuple[int, int]:
+  """lax's 'SAME' padding of a stride-s convolution."""
+  total = max((-(-size // s) - 1) * s + k - size, 0)
+  return total // 2, total - total // 2
+
+
+def conv_same_space_to_depth(x: jax.Array, kernel: jax.Array,
+                             strides: Sequence[int]) -> jax.Array:
+  """conv_same(x, kernel, strides) as a stride-1 convolution."""
+  (kh, kw, cin, cout), (sh, sw) = kernel.shape, strides
+  b, h, w, _ = x.shape
+  (top, _), (left, _) = _same_padding(h, kh, sh), _same_padding(w, kw, sw)
+  kh2, kw2 = -(-kh // sh), -(-kw // sw)        # kernel size in blocks
+  hp = (-(-h // sh) - 1 + kh2) * sh             # padded input size
+  wp = (-(-w // sw) - 1 + kw2) * sw
+  x = jnp.pad(x, ((0, 0), (top, hp - h - top), (left, wp - w - left), (0, 0)))
+  x = x.reshape(b, hp // sh, sh, wp // sw, sw, cin).transpose(0, 1, 3, 2, 4, 5)
+  x = x.reshape(b, hp // sh, wp // sw, sh * sw * cin)
+  kernel = jnp.pad(kernel, ((0, kh2 * sh - kh), (0, kw2 * sw - kw), (0, 0),
+                            (0, 0)))
+  kernel = kernel.reshape(kh2, sh, kw2, sw, cin, cout)
+  kernel = kernel.transpose(0, 2, 1, 3, 4, 5).reshape(kh2, kw2, -1, cout)
+  return _lax_conv(x, kernel, (1, 1), 'VALID')
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(2,))
+def conv_same(x: jax.Array, kernel: jax.Array,
+              strides: tuple[int, int]) -> jax.Array:
+  """lax.conv_general_dilated(x, kernel, strides, 'SAME')."""
+  return _lax_conv(x, kernel, strides, 'SAME')
+
+
+def _conv_same_cpu_vjp(strides, x, kernel, grad):
+  _, input_vjp = jax.vjp(
+      lambda x: conv_same_space_to_depth(x, kernel, strides), x)
+  _, kernel_vjp = jax.vjp(lambda k: _lax_conv(x, k, strides, 'SAME'), kernel)
+  return input_vjp(grad)[0], kernel_vjp(grad)[0]
+
+
+conv_same.defvjp(
+    lambda x, kernel, strides: (conv_same(x, kernel, strides), (x, kernel)),
+    _on_cpu(_conv_same_cpu_vjp,
+            lambda x, k, s: _lax_conv(x, k, s, 'SAME')))
+
+
+def _transpose_pad_before(k: int, s: int) -> int:
+  """Leading padding of the dilated input in lax.conv_transpose(.., 'SAME')."""
+  return k - 1 if s > k - 1 else int(np.ceil((k + s - 2) / 2))
+
+
+def _phase_taps(k: int, s: int) -> list[list[tuple[int, int]]]:
+  """Per output phase p, its (kernel tap, input offset) pairs, in order."""
+  pad = _transpose_pad_before(k, s)
+  return [[(t, (p + t - pad) // s) for t in range(k) if (t - pad + p) % s == 0]
+          for p in range(s)]
+
+
+def conv_transpose_subpixel(x: jax.Array, kernel: jax.Array,
+                            strides: Sequence[int]) -> jax.Array:
+  """conv_transpose_same(x, kernel, strides) as stride-1 convolutions."""
+  (kh, kw, _, cout), (sh, sw) = kernel.shape, strides
+  rows, cols = _phase_taps(kh, sh), _phase_taps(kw, sw)
+  b, h, w, _ = x.shape
+  phases = []
+  for row_taps in rows:
+    for col_taps in cols:
+      if not row_taps or not col_taps:   # kernel smaller than the stride
+        phases.append(jnp.zeros((b, h, w, cout), x.dtype))
+        continue
+      (ty, oy), (tx, ox) = zip(*row_taps), zip(*col_taps)
+      phase_kernel = kernel[np.array(ty)][:, np.array(tx)].astype(x.dtype)
+      phases.append(_lax_conv(x, phase_kernel, (1, 1),
+                              ((-oy[0], oy[-1]), (-ox[0], ox[-1]))))
+  y = jnp.stack(phases, axis=3).reshape(b, h, w, sh, sw, cout)
+  return y.transpose(0, 1, 3, 2, 4, 5).reshape(b, h * sh, w * sw, cout)
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(2,))
+def conv_transpose_same(x: jax.Array, kernel: jax.Array,
+                        strides: tuple[int, int]) -> jax.Array:
+  """lax.conv_transpose(x, kernel, strides, 'SAME'), kernel in HWIO."""
+  return _lax_conv_transpose(x, kernel, strides)
+
+
+def _conv_transpose_cpu_vjp(strides, x, kernel, grad):
+  _, input_vjp = jax.vjp(lambda x: _lax_conv_transpose(x, kernel, strides), x)
+  few = kernel.shape[-1] <= _FEW_FEATURES
+  kernel_form = _lax_conv_transpose if few else conv_transpose_subpixel
+  _, kernel_vjp = jax.vjp(lambda k: kernel_form(x, k, strides), kernel)
+  return input_vjp(grad)[0], kernel_vjp(grad)[0]
+
+
+conv_transpose_same.defvjp(
+    lambda x, kernel, strides: (conv_transpose_same(x, kernel, strides),
+                                (x, kernel)),
+    _on_cpu(_conv_transpose_cpu_vjp, _lax_conv_transpose))
+
+
+def conv_general_dilated(lhs: jax.Array, rhs: jax.Array,
+                         window_strides: Sequence[int], padding,
+                         lhs_dilation=None, rhs_dilation=None,
+                         dimension_numbers=None, feature_group_count: int = 1,
+                         precision=None) -> jax.Array:
+  """lax.conv_general_dilated, through `conv_same` where that applies.
+
+  For `flax.linen.Conv(conv_general_dilated=...)`: a 2-D 'SAME'
+  convolution without dilation, groups or explicit precision takes
+  `conv_same`; anything else goes to lax unchanged.
+  """
+  undilated = all(d is None or tuple(d) == (1, 1)
+                  for d in (lhs_dilation, rhs_dilation))
+  if (lhs.ndim == 4 and isinstance(padding, str) and padding == 'SAME'
+      and undilated and feature_group_count == 1 and precision is None
+      and jax.lax.conv_dimension_numbers(lhs.shape, rhs.shape,
+                                         dimension_numbers)
+      == jax.lax.conv_dimension_numbers(lhs.shape, rhs.shape, _DIMENSIONS)):
+    return conv_same(lhs, rhs, tuple(window_strides))
+  return jax.lax.conv_general_dilated(
+      lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation,
+      dimension_numbers, feature_group_count, precision=precision)
