@@ -10,6 +10,7 @@ forward and forward+backward when torch is installed. Milliseconds, best of
 `repeats` after one untimed call. Prints JSON.
 """
 import json
+import sys
 import time
 
 import jax
@@ -86,7 +87,7 @@ def main(argv):
       results[name]['torch'] = _time_torch(transposed, side, cin, cout)
     except ImportError:
       pass
-    print(name, results[name], flush=True)
+    print(name, results[name], file=sys.stderr, flush=True)
   print(json.dumps({**harness.machine(), 'batch_size': _BATCH.value,
                     'milliseconds': results}, indent=1))
 

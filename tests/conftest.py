@@ -8,6 +8,8 @@ import tempfile
 
 import pytest
 
+from gan_jax import cpu_speed
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / 'shared' / 'data'
 
@@ -22,6 +24,9 @@ TEST_XLA_FLAGS = '--xla_backend_optimization_level=0'
 
 
 def pytest_configure(config):
+  # The settings `python -m gan_jax.main` runs under, so that the runs tests
+  # start as subprocesses compile the same programs (one cache) as the tests.
+  os.environ.update(cpu_speed.environment(os.environ))
   if TEST_XLA_FLAGS not in os.environ.get('XLA_FLAGS', ''):
     os.environ['XLA_FLAGS'] = ' '.join(
         filter(None, [os.environ.get('XLA_FLAGS'), TEST_XLA_FLAGS]))

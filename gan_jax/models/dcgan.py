@@ -4,8 +4,9 @@ The paper's rules: strided (transposed) convolutions instead of pooling, batch
 norm in both nets except G's output and D's input layer, ReLU in G and
 LeakyReLU(0.2) in D, tanh output, weights from N(0, 0.02). G projects z to a
 (H/4)x(W/4) map and doubles it twice, so any size divisible by 4 works. G's
-transposed convolutions are `SubpixelConvTranspose`: the same layer as
-nn.ConvTranspose, computed in a form XLA:CPU differentiates far faster.
+transposed convolutions are `SubpixelConvTranspose` (the same layer as
+nn.ConvTranspose) and D's convolutions run through `conv_general_dilated`:
+lax's results, with gradients in forms XLA:CPU computes far faster.
 
 With `model.num_classes` > 0 it is a conditional GAN (Mirza & Osindero
 2014) in the usual DCGAN form: G reads [z, one-hot(y)], D reads the image
