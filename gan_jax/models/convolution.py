@@ -17,7 +17,8 @@ form against lax's):
   t = pad - p (mod s), reading input pixel m + (p + t - pad) / s, so each
   phase is a small stride-1 convolution of the undilated input with a slice
   of the kernel, and the phases interleave. For a layer with a few output
-  features (an image's channels) lax's own gradient is faster and is kept.
+  features (an image's channels) one matrix product of the input with the
+  output gradient gathered at every tap is faster still.
 
 Both take NHWC inputs and HWIO kernels and pad as lax's 'SAME' does.
 `conv_general_dilated` plugs `conv_same` into `flax.linen.Conv`.
@@ -30,8 +31,11 @@ import jax.numpy as jnp
 import numpy as np
 
 _DIMENSIONS = ('NHWC', 'HWIO', 'NHWC')
-# Up to this many output features lax's transposed-convolution kernel
-# gradient beat the sub-pixel one (1 and 3 did; 8 was 7x slower).
+# Up to this many output features, the transposed convolution's kernel
+# gradient is one product with the gathered output gradient. The sub-pixel
+# form's cost barely grows with features; the gathered gradient grows with
+# them (at G's output layer lax's form, which gathers alike, beat the
+# sub-pixel one at 1 and 3 features and was 7x slower at 8).
 _FEW_FEATURES = 3
 
 
@@ -140,12 +144,47 @@ def conv_transpose_same(x: jax.Array, kernel: jax.Array,
   return _lax_conv_transpose(x, kernel, strides)
 
 
+def _shifted(a: jax.Array, dy: int, dx: int) -> jax.Array:
+  """b[:, m, n] = a[:, m - dy, n - dx], zero outside a."""
+  _, h, w, _ = a.shape
+  a = jnp.pad(a, ((0, 0), (max(dy, 0), max(-dy, 0)), (max(dx, 0), max(-dx, 0)),
+                  (0, 0)))
+  return a[:, max(-dy, 0):max(-dy, 0) + h, max(-dx, 0):max(-dx, 0) + w]
+
+
+def _kernel_grad_few_features(x, kernel_shape, strides, grad):
+  """d loss / d kernel as one matrix product x^T [grad at each tap].
+
+  Tap t of phase p reads input pixel m + o for output pixel s*m + p, so its
+  kernel gradient is sum_m x[m + o]^T grad[s*m + p]: x against the phase-p
+  grad shifted by o. With a few output features the shifted grads are
+  small, and one product over all taps reads x once.
+  """
+  (kh, kw, cin, cout), (sh, sw) = kernel_shape, strides
+  b, h, w, _ = x.shape
+  phases = grad.reshape(b, h, sh, w, sw, cout)
+  columns = {}
+  for py, row_taps in enumerate(_phase_taps(kh, sh)):
+    for px, col_taps in enumerate(_phase_taps(kw, sw)):
+      for ty, oy in row_taps:
+        for tx, ox in col_taps:
+          columns[ty, tx] = _shifted(phases[:, :, py, :, px], oy, ox)
+  taps = [(ty, tx) for ty in range(kh) for tx in range(kw)]
+  stacked = jnp.stack([columns.get(t, jnp.zeros((b, h, w, cout), grad.dtype))
+                       for t in taps], axis=3)
+  dk = jnp.einsum('bhwi,bhwto->tio', x, stacked)
+  return dk.reshape(kh, kw, cin, cout)
+
+
 def _conv_transpose_cpu_vjp(strides, x, kernel, grad):
   _, input_vjp = jax.vjp(lambda x: _lax_conv_transpose(x, kernel, strides), x)
-  few = kernel.shape[-1] <= _FEW_FEATURES
-  kernel_form = _lax_conv_transpose if few else conv_transpose_subpixel
-  _, kernel_vjp = jax.vjp(lambda k: kernel_form(x, k, strides), kernel)
-  return input_vjp(grad)[0], kernel_vjp(grad)[0]
+  if kernel.shape[-1] <= _FEW_FEATURES:
+    kernel_grad = _kernel_grad_few_features(x, kernel.shape, strides, grad)
+  else:
+    _, kernel_vjp = jax.vjp(
+        lambda k: conv_transpose_subpixel(x, k, strides), kernel)
+    kernel_grad = kernel_vjp(grad)[0]
+  return input_vjp(grad)[0], kernel_grad
 
 
 conv_transpose_same.defvjp(
