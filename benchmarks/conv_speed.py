@@ -1,13 +1,17 @@
 """DCGAN's four convolutions: lax autodiff against gan_jax.models.convolution.
 
   python benchmarks/conv_speed.py [--batch_size=1024] [--repeats=3]
+      [--output_features=1,3,8]
 
 For each layer of experiments/dcgan.py's networks (28x28, width 64) it
 times the forward pass, the input gradient and the kernel gradient, both as
 autodiff of lax's convolution and as gan_jax computes them (identical
 results: tests/test_convolution.py), and the PyTorch reference's layer
-forward and forward+backward when torch is installed. Milliseconds, best of
-`repeats` after one untimed call. Prints JSON.
+forward and forward+backward when torch is installed. Then, for G's output
+layer with each of `output_features` features, the three forms of the
+transposed convolution's kernel gradient that gan_jax chooses between
+(lax's, the sub-pixel one, the product with the gathered gradient).
+Milliseconds, best of `repeats` after one untimed call. Prints JSON.
 """
 import json
 import sys
@@ -22,6 +26,9 @@ from gan_jax.models import convolution
 
 _BATCH = flags.DEFINE_integer('batch_size', 1024, 'Batch size.')
 _REPEATS = flags.DEFINE_integer('repeats', 3, 'Timed calls per figure.')
+_FEATURES = flags.DEFINE_list('output_features', ['1', '3', '8'],
+                              "Feature counts of G's output layer for the "
+                              'kernel-gradient comparison.')
 _DIMS = ('NHWC', 'HWIO', 'NHWC')
 
 # name: (transposed?, input H=W, in features, out features)
@@ -73,6 +80,24 @@ def _time_torch(transposed: bool, side: int, cin: int, cout: int) -> dict:
   return {'forward': forward, 'forward_and_backward': _best_ms(both)}
 
 
+def _kernel_grad_forms(features: int, rng) -> dict:
+  """G.up2's kernel gradient with `features` outputs, in each form."""
+  _, side, cin, _ = LAYERS['G.up2']
+  x = rng.normal(size=(_BATCH.value, side, side, cin)).astype(np.float32)
+  grad = rng.normal(size=(_BATCH.value, 2 * side, 2 * side,
+                          features)).astype(np.float32)
+  kernel = np.zeros((4, 4, cin, features), np.float32)
+  def via(form):
+    return jax.jit(lambda x, g: jax.vjp(lambda k: form(x, k, (2, 2)),
+                                        kernel)[1](g)[0])
+  return {
+      'lax_autodiff': _best_ms(via(convolution._lax_conv_transpose), x, grad),  # pylint: disable=protected-access
+      'sub_pixel': _best_ms(via(convolution.conv_transpose_subpixel), x, grad),
+      'gathered_gradient': _best_ms(jax.jit(
+          lambda x, g: convolution._kernel_grad_few_features(  # pylint: disable=protected-access
+              x, kernel.shape, (2, 2), g)), x, grad)}
+
+
 def main(argv):
   del argv
   rng = np.random.default_rng(0)
@@ -88,8 +113,13 @@ def main(argv):
     except ImportError:
       pass
     print(name, results[name], file=sys.stderr, flush=True)
+  kernel_grads = {}
+  for features in map(int, _FEATURES.value):
+    kernel_grads[features] = _kernel_grad_forms(features, rng)
+    print(features, kernel_grads[features], file=sys.stderr, flush=True)
   print(json.dumps({**harness.machine(), 'batch_size': _BATCH.value,
-                    'milliseconds': results}, indent=1))
+                    'milliseconds': results,
+                    'output_layer_kernel_grad_ms': kernel_grads}, indent=1))
 
 
 if __name__ == '__main__':

@@ -13,8 +13,10 @@ import pytest
 from gan_jax.models import convolution
 
 _DIMS = ('NHWC', 'HWIO', 'NHWC')
-_CASES = [(4, 2, 7, 5), (4, 2, 14, 7), (3, 2, 5, 1), (5, 2, 6, 3), (3, 1, 5, 4),
-          (2, 4, 3, 8), (5, 3, 4, 2)]
+# (kernel, stride, size, output features); above 8 features the transposed
+# convolution's kernel gradient takes the sub-pixel form, else the gathered.
+_CASES = [(4, 2, 7, 5), (4, 2, 14, 12), (3, 2, 5, 1), (5, 2, 6, 3),
+          (3, 1, 5, 9), (2, 4, 3, 8), (5, 3, 4, 16)]
 
 
 def _lax_conv(x, k, s):

@@ -32,11 +32,11 @@ import numpy as np
 
 _DIMENSIONS = ('NHWC', 'HWIO', 'NHWC')
 # Up to this many output features, the transposed convolution's kernel
-# gradient is one product with the gathered output gradient. The sub-pixel
-# form's cost barely grows with features; the gathered gradient grows with
-# them (at G's output layer lax's form, which gathers alike, beat the
-# sub-pixel one at 1 and 3 features and was 7x slower at 8).
-_FEW_FEATURES = 3
+# gradient is one product with the gathered output gradient, whose size
+# grows with them. At DCGAN's output layer, batch 1024, it beat the
+# sub-pixel form at 1, 3 and 8 features and lost at 32
+# (benchmarks/conv_speed.py --output_features=1,3,8,32).
+_FEW_FEATURES = 8
 
 
 def _lax_conv(x, kernel, strides, padding):
