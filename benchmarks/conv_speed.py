@@ -29,7 +29,6 @@ _REPEATS = flags.DEFINE_integer('repeats', 3, 'Timed calls per figure.')
 _FEATURES = flags.DEFINE_list('output_features', ['1', '3', '8'],
                               "Feature counts of G's output layer for the "
                               'kernel-gradient comparison.')
-_DIMS = ('NHWC', 'HWIO', 'NHWC')
 
 # name: (transposed?, input H=W, in features, out features)
 LAYERS = {'G.up1': (True, 7, 256, 128), 'G.up2': (True, 14, 128, 1),
@@ -48,17 +47,14 @@ def _best_ms(fn, *args) -> float:
 
 def _forms(transposed: bool):
   if transposed:
-    lax = lambda x, k: jax.lax.conv_transpose(x, k, (2, 2), 'SAME',
-                                              dimension_numbers=_DIMS)
-    return lax, lambda x, k: convolution.conv_transpose_same(x, k, (2, 2))
-  lax = lambda x, k: jax.lax.conv_general_dilated(x, k, (2, 2), 'SAME',
-                                                  dimension_numbers=_DIMS)
-  return lax, lambda x, k: convolution.conv_same(x, k, (2, 2))
+    return convolution.lax_conv_transpose_same, convolution.conv_transpose_same
+  return convolution.lax_conv_same, convolution.conv_same
 
 
-def _time_form(fn, x, kernel) -> dict:
-  y = jax.jit(fn)(x, kernel)
-  grad = np.random.default_rng(1).normal(size=y.shape).astype(np.float32)
+def _time_form(form, x, kernel) -> dict:
+  fn = lambda x, k: form(x, k, (2, 2))
+  shape = jax.eval_shape(fn, x, kernel).shape
+  grad = np.random.default_rng(1).normal(size=shape).astype(np.float32)
   vjp = lambda x, k, g: jax.vjp(fn, x, k)[1](g)
   return {'forward': _best_ms(jax.jit(fn), x, kernel),
           'input_grad': _best_ms(jax.jit(lambda *a: vjp(*a)[0]), x, kernel,
@@ -91,10 +87,11 @@ def _kernel_grad_forms(features: int, rng) -> dict:
     return jax.jit(lambda x, g: jax.vjp(lambda k: form(x, k, (2, 2)),
                                         kernel)[1](g)[0])
   return {
-      'lax_autodiff': _best_ms(via(convolution._lax_conv_transpose), x, grad),  # pylint: disable=protected-access
+      'lax_autodiff': _best_ms(via(convolution.lax_conv_transpose_same), x,
+                               grad),
       'sub_pixel': _best_ms(via(convolution.conv_transpose_subpixel), x, grad),
       'gathered_gradient': _best_ms(jax.jit(
-          lambda x, g: convolution._kernel_grad_few_features(  # pylint: disable=protected-access
+          lambda x, g: convolution.kernel_grad_gathered(
               x, kernel.shape, (2, 2), g)), x, grad)}
 
 

@@ -44,7 +44,15 @@ def _lax_conv(x, kernel, strides, padding):
                                       dimension_numbers=_DIMENSIONS)
 
 
-def _lax_conv_transpose(x, kernel, strides):
+def lax_conv_same(x: jax.Array, kernel: jax.Array,
+                  strides: Sequence[int]) -> jax.Array:
+  """The reference `conv_same` computes: lax's 'SAME' convolution."""
+  return _lax_conv(x, kernel, strides, 'SAME')
+
+
+def lax_conv_transpose_same(x: jax.Array, kernel: jax.Array,
+                            strides: Sequence[int]) -> jax.Array:
+  """The reference `conv_transpose_same` computes."""
   return jax.lax.conv_transpose(x, kernel, strides, 'SAME',
                                 dimension_numbers=_DIMENSIONS)
 
@@ -89,20 +97,20 @@ def conv_same_space_to_depth(x: jax.Array, kernel: jax.Array,
 def conv_same(x: jax.Array, kernel: jax.Array,
               strides: tuple[int, int]) -> jax.Array:
   """lax.conv_general_dilated(x, kernel, strides, 'SAME')."""
-  return _lax_conv(x, kernel, strides, 'SAME')
+  return lax_conv_same(x, kernel, strides)
 
 
 def _conv_same_cpu_vjp(strides, x, kernel, grad):
   _, input_vjp = jax.vjp(
       lambda x: conv_same_space_to_depth(x, kernel, strides), x)
-  _, kernel_vjp = jax.vjp(lambda k: _lax_conv(x, k, strides, 'SAME'), kernel)
+  _, kernel_vjp = jax.vjp(lambda k: lax_conv_same(x, k, strides), kernel)
   return input_vjp(grad)[0], kernel_vjp(grad)[0]
 
 
 conv_same.defvjp(
-    lambda x, kernel, strides: (conv_same(x, kernel, strides), (x, kernel)),
-    _on_cpu(_conv_same_cpu_vjp,
-            lambda x, k, s: _lax_conv(x, k, s, 'SAME')))
+    lambda x, kernel, strides: (lax_conv_same(x, kernel, strides),
+                                (x, kernel)),
+    _on_cpu(_conv_same_cpu_vjp, lax_conv_same))
 
 
 def _transpose_pad_before(k: int, s: int) -> int:
@@ -141,7 +149,7 @@ def conv_transpose_subpixel(x: jax.Array, kernel: jax.Array,
 def conv_transpose_same(x: jax.Array, kernel: jax.Array,
                         strides: tuple[int, int]) -> jax.Array:
   """lax.conv_transpose(x, kernel, strides, 'SAME'), kernel in HWIO."""
-  return _lax_conv_transpose(x, kernel, strides)
+  return lax_conv_transpose_same(x, kernel, strides)
 
 
 def _shifted(a: jax.Array, dy: int, dx: int) -> jax.Array:
@@ -152,7 +160,8 @@ def _shifted(a: jax.Array, dy: int, dx: int) -> jax.Array:
   return a[:, max(-dy, 0):max(-dy, 0) + h, max(-dx, 0):max(-dx, 0) + w]
 
 
-def _kernel_grad_few_features(x, kernel_shape, strides, grad):
+def kernel_grad_gathered(x: jax.Array, kernel_shape: Sequence[int],
+                         strides: Sequence[int], grad: jax.Array) -> jax.Array:
   """d loss / d kernel as one matrix product x^T [grad at each tap].
 
   Tap t of phase p reads input pixel m + o for output pixel s*m + p, so its
@@ -163,23 +172,23 @@ def _kernel_grad_few_features(x, kernel_shape, strides, grad):
   (kh, kw, cin, cout), (sh, sw) = kernel_shape, strides
   b, h, w, _ = x.shape
   phases = grad.reshape(b, h, sh, w, sw, cout)
-  columns = {}
+  columns = {}   # every tap belongs to exactly one phase
   for py, row_taps in enumerate(_phase_taps(kh, sh)):
     for px, col_taps in enumerate(_phase_taps(kw, sw)):
       for ty, oy in row_taps:
         for tx, ox in col_taps:
           columns[ty, tx] = _shifted(phases[:, :, py, :, px], oy, ox)
-  taps = [(ty, tx) for ty in range(kh) for tx in range(kw)]
-  stacked = jnp.stack([columns.get(t, jnp.zeros((b, h, w, cout), grad.dtype))
-                       for t in taps], axis=3)
+  stacked = jnp.stack([columns[ty, tx] for ty in range(kh)
+                       for tx in range(kw)], axis=3)
   dk = jnp.einsum('bhwi,bhwto->tio', x, stacked)
   return dk.reshape(kh, kw, cin, cout)
 
 
 def _conv_transpose_cpu_vjp(strides, x, kernel, grad):
-  _, input_vjp = jax.vjp(lambda x: _lax_conv_transpose(x, kernel, strides), x)
+  _, input_vjp = jax.vjp(
+      lambda x: lax_conv_transpose_same(x, kernel, strides), x)
   if kernel.shape[-1] <= _FEW_FEATURES:
-    kernel_grad = _kernel_grad_few_features(x, kernel.shape, strides, grad)
+    kernel_grad = kernel_grad_gathered(x, kernel.shape, strides, grad)
   else:
     _, kernel_vjp = jax.vjp(
         lambda k: conv_transpose_subpixel(x, k, strides), kernel)
@@ -188,9 +197,9 @@ def _conv_transpose_cpu_vjp(strides, x, kernel, grad):
 
 
 conv_transpose_same.defvjp(
-    lambda x, kernel, strides: (conv_transpose_same(x, kernel, strides),
+    lambda x, kernel, strides: (lax_conv_transpose_same(x, kernel, strides),
                                 (x, kernel)),
-    _on_cpu(_conv_transpose_cpu_vjp, _lax_conv_transpose))
+    _on_cpu(_conv_transpose_cpu_vjp, lax_conv_transpose_same))
 
 
 def conv_general_dilated(lhs: jax.Array, rhs: jax.Array,
