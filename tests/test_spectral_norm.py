@@ -7,7 +7,7 @@ import pytest
 
 from gan_jax import parallel
 from gan_jax.data.sampler import DeviceData
-from gan_jax.train import build_gan, make_dataset_step
+from gan_jax.train import build_gan, compile_train_step
 from gan_jax.train_state import create_train_state
 from tiny import tiny_config
 
@@ -16,11 +16,14 @@ STEPS = 20  # one power iteration per D call converges to ~1% by then
 
 
 def _train(config, steps):
-  gan = build_gan(config, IMAGES.shape[1:], len(IMAGES))
+  gan, mesh = build_gan(config, IMAGES.shape[1:], len(IMAGES)), \
+      parallel.make_mesh()
+  # The initial state on the sharding the step returns, as the loop makes
+  # it: otherwise the second step misses the jit cache and compiles again.
   state = jax.jit(functools.partial(create_train_state, gan.models, gan.g_tx,
-                                    gan.d_tx, IMAGES.shape[1:], 0))()
-  step = jax.jit(make_dataset_step(gan, config.train.batch_size,
-                                   parallel.make_mesh()))
+                                    gan.d_tx, IMAGES.shape[1:], 0),
+                  out_shardings=parallel.state_sharding(mesh, 1))()
+  step = compile_train_step(gan, config.train.batch_size, mesh)
   for _ in range(steps):
     state, _ = step(state, DeviceData(IMAGES))
   return gan, state
@@ -62,9 +65,11 @@ def test_normalised_kernels_have_unit_spectral_norm(model):
   plain = build_gan(tiny_config(model), IMAGES.shape[1:], len(IMAGES))
   x = IMAGES[:8].astype(np.float32) / 255.0
   rngs = {'dropout': jax.random.PRNGKey(1)}
-  got, updated = gan.models.discriminator.apply(
-      {'params': state.d_params, 'batch_stats': state.d_stats}, x, train=True,
-      rngs=rngs, mutable=['batch_stats'])
+  # Jitted: run eagerly, each of D's operations compiles on its own.
+  apply = lambda d: jax.jit(functools.partial(
+      d.apply, train=True, rngs=rngs, mutable=['batch_stats']))
+  got, updated = apply(gan.models.discriminator)(
+      {'params': state.d_params, 'batch_stats': state.d_stats}, x)
   divided = state.d_params
   for path, sigma in jax.tree_util.tree_leaves_with_path(
       updated['batch_stats']):
@@ -73,9 +78,8 @@ def test_normalised_kernels_have_unit_spectral_norm(model):
       divided = _divide(divided, keys[:-2] + [keys[-1].split('/')[0]], sigma)
   plain_stats = {k: v for k, v in state.d_stats.items()
                  if not k.startswith(('SpectralNorm', 'Maxout'))}
-  expected, _ = plain.models.discriminator.apply(
-      {'params': divided, 'batch_stats': plain_stats}, x, train=True,
-      rngs=rngs, mutable=['batch_stats'])
+  expected, _ = apply(plain.models.discriminator)(
+      {'params': divided, 'batch_stats': plain_stats}, x)
   np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-6)
 
 
