@@ -14,7 +14,10 @@ images/s divided by the reference's. FLOPs per step come from XLA's cost analysi
 step; the peak is the best float32 matrix-multiply rate measured on this
 machine in the same run (the practical ceiling: no published figure for a
 virtual CPU; on a GPU, float32 at JAX's default precision, which is TF32 on
-recent NVIDIA chips). Prints one JSON object.
+recent NVIDIA chips). The reference's fraction of peak uses the same FLOP
+count (same layers, batch and update), and `goal_fraction_of_peak` is the
+fraction gan_jax would need for the CPU goal (1.3x the eager reference): above
+1 the goal is out of reach on this machine. Prints one JSON object.
 """
 import json
 import statistics
@@ -114,20 +117,26 @@ def compare(batch_size: int, peak: float) -> dict:
       theirs[name].append(batch_size * _STEPS.value
                           / time_reference(ref, _STEPS.value))
   images_per_s = statistics.median(ours)
-  flops_per_s = prepared.flops * images_per_s / batch_size
+  fraction = lambda rate: round(prepared.flops * rate / batch_size / peak, 3)
+  torch_images_per_s = {name: statistics.median(v)
+                        for name, v in theirs.items()}
   return {
       'batch_size': batch_size,
       'max_abs_output_difference': difference,
       'gan_jax_images_per_s': round(images_per_s, 1),
-      **{f'torch_{name}_images_per_s': round(statistics.median(v), 1)
-         for name, v in theirs.items()},
+      **{f'torch_{name}_images_per_s': round(v, 1)
+         for name, v in torch_images_per_s.items()},
       **{f'ratio_vs_torch_{name}': round(statistics.median(
           a / b for a, b in zip(ours, v)), 3) for name, v in theirs.items()},
       'gan_jax_compile_s': round(prepared.compile_s, 2),
       'torch_first_two_steps_s': compile_s,
       'step_gflops': round(prepared.flops / 1e9, 2),
-      'achieved_gflops_per_s': round(flops_per_s / 1e9, 1),
-      'fraction_of_peak': round(flops_per_s / peak, 3),
+      'achieved_gflops_per_s': round(
+          prepared.flops * images_per_s / batch_size / 1e9, 1),
+      'fraction_of_peak': fraction(images_per_s),
+      **{f'torch_{name}_fraction_of_peak': fraction(v)
+         for name, v in torch_images_per_s.items()},
+      'goal_fraction_of_peak': fraction(1.3 * torch_images_per_s['eager']),
   }
 
 
