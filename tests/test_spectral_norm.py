@@ -16,8 +16,8 @@ STEPS = 20  # one power iteration per D call converges to ~1% by then
 
 
 def _train(config, steps):
-  gan, mesh = build_gan(config, IMAGES.shape[1:], len(IMAGES)), \
-      parallel.make_mesh()
+  gan = build_gan(config, IMAGES.shape[1:], len(IMAGES))
+  mesh = parallel.make_mesh()
   # The initial state on the sharding the step returns, as the loop makes
   # it: otherwise the second step misses the jit cache and compiles again.
   state = jax.jit(functools.partial(create_train_state, gan.models, gan.g_tx,
