@@ -117,7 +117,8 @@ def compare(batch_size: int, peak: float) -> dict:
       theirs[name].append(batch_size * _STEPS.value
                           / time_reference(ref, _STEPS.value))
   images_per_s = statistics.median(ours)
-  fraction = lambda rate: round(prepared.flops * rate / batch_size / peak, 3)
+  flops_per_s = lambda rate: prepared.flops * rate / batch_size
+  fraction = lambda rate: round(flops_per_s(rate) / peak, 3)
   torch_images_per_s = {name: statistics.median(v)
                         for name, v in theirs.items()}
   return {
@@ -131,8 +132,7 @@ def compare(batch_size: int, peak: float) -> dict:
       'gan_jax_compile_s': round(prepared.compile_s, 2),
       'torch_first_two_steps_s': compile_s,
       'step_gflops': round(prepared.flops / 1e9, 2),
-      'achieved_gflops_per_s': round(
-          prepared.flops * images_per_s / batch_size / 1e9, 1),
+      'achieved_gflops_per_s': round(flops_per_s(images_per_s) / 1e9, 1),
       'fraction_of_peak': fraction(images_per_s),
       **{f'torch_{name}_fraction_of_peak': fraction(v)
          for name, v in torch_images_per_s.items()},

@@ -15,7 +15,7 @@ from gan_jax.errors import ConfigError
 from gan_jax.losses import LOSSES
 from gan_jax.models import GanModels
 from gan_jax.train_state import create_train_state
-from gan_jax.train_step import Gan
+from gan_jax.train_step import Gan, state_factory
 from tiny import tiny_config
 
 
@@ -111,8 +111,8 @@ def test_one_step_moves_both_translators_and_both_critics():
                        loss__identity_weight=5.0)
   pairs = np.random.RandomState(0).randint(0, 256, (32, 28, 28, 2), np.uint8)
   gan = train.build_gan(config, pairs.shape[1:], len(pairs))
-  before = jax.jit(functools.partial(create_train_state, gan.models, gan.g_tx,
-                                     gan.d_tx, pairs.shape[1:], 0))()
+  before = jax.jit(functools.partial(state_factory(gan, pairs.shape[1:]),
+                                     0))()
   step = jax.jit(train.make_dataset_step(gan, 16, None))
   after, metrics = step(before, data.sampler.DeviceData(pairs))
   for tree, prefix in ((before.g_params, "['ab']"),

@@ -8,7 +8,7 @@ import pytest
 from gan_jax import parallel
 from gan_jax.data.sampler import DeviceData
 from gan_jax.train import build_gan, compile_train_step
-from gan_jax.train_state import create_train_state
+from gan_jax.train_step import state_factory
 from tiny import tiny_config
 
 IMAGES = np.random.RandomState(0).randint(0, 256, (64, 28, 28, 1), np.uint8)
@@ -20,8 +20,7 @@ def _train(config, steps):
   mesh = parallel.make_mesh()
   # The initial state on the sharding the step returns, as the loop makes
   # it: otherwise the second step misses the jit cache and compiles again.
-  state = jax.jit(functools.partial(create_train_state, gan.models, gan.g_tx,
-                                    gan.d_tx, IMAGES.shape[1:], 0),
+  state = jax.jit(functools.partial(state_factory(gan, IMAGES.shape[1:]), 0),
                   out_shardings=parallel.state_sharding(mesh, 1))()
   step = compile_train_step(gan, config.train.batch_size, mesh)
   for _ in range(steps):
