@@ -90,3 +90,15 @@ def test_d_rate_follows_the_training_step_when_d_updates_k_times():
   assert float(learning_rate(g_state)) > 0.3 * config.optim.g.learning_rate
   np.testing.assert_allclose(learning_rate(d_state), learning_rate(g_state),
                              rtol=1e-6)
+
+
+def test_dcgan_config_is_the_papers_recipe_until_arguments_depart():
+  from tiny import load_experiment
+  config = load_experiment('dcgan.py')
+  for optim in (config.optim.g, config.optim.d):
+    assert (optim.learning_rate, optim.b1, optim.b2) == (2e-4, 0.5, 0.999)
+  assert config.train.batch_size == 128
+  config = load_experiment('dcgan.py', 'lr=2e-3,b2=0.99,batch=64')
+  for optim in (config.optim.g, config.optim.d):
+    assert (optim.learning_rate, optim.b1, optim.b2) == (2e-3, 0.5, 0.99)
+  assert config.train.batch_size == 64

@@ -129,6 +129,8 @@ COMBINATIONS = list(dict.fromkeys(
                                         ('model.spectral_norm', True))),
      ('cgan', 'hinge', 'alternating', (('loss.penalty', 'r1'),)),
      ('infogan', 'non_saturating', 'alternating', NO_EXTRAS),
+     ('infogan', 'non_saturating', 'alternating', (('loss.penalty', 'none'),
+                                                   ('model.fc_width', 8))),
      ('infogan', 'wasserstein', 'alternating', (('loss.penalty', 'gp'),)),
      ('progan', 'wasserstein', 'alternating', (('loss.penalty', 'gp'),)),
      ('maxout_mlp', 'least_squares', 'alternating',
@@ -191,6 +193,21 @@ def test_every_objective_and_regulariser_is_covered():
                           ('infogan', {s for s in every if s[2] == 1})):
     assert {_setting(e) for m, *_, e in COMBINATIONS if m == model} == \
         settings, model
+
+
+def test_fc_width_puts_a_dense_layer_after_z_and_before_d_scores():
+  def kernel_shapes(**overrides):
+    gan = build_gan(tiny_config('dcgan', **overrides), IMAGES.shape[1:],
+                    len(IMAGES))
+    state = jax.eval_shape(state_factory(gan, IMAGES.shape[1:]), 0)
+    return [[x.shape for x in jax.tree.leaves(_kernels(params))]
+            for params in (state.g_params, state.d_params)]
+
+  (g_plain, d_plain), (g_fc, d_fc) = kernel_shapes(), kernel_shapes(
+      model__fc_width=8)
+  z_dim = tiny_config('dcgan').model.z_dim
+  assert g_fc == [(z_dim, 8), (8, g_plain[0][1]), *g_plain[1:]]
+  assert d_fc == [*d_plain[:-1], (d_plain[-1][0], 8), (8, 1)]
 
 
 def test_k_discriminator_steps_apply_k_optimizer_updates():

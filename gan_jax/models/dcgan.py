@@ -17,6 +17,12 @@ With `model.info_codes` = (K, L) it is InfoGAN's MNIST network (Chen et al.
 2016): G reads z with the codes appended, and D grows a Q head on its body
 (Dense 128, batch norm, LeakyReLU, then K logits and L means) that
 predicts the codes of a fake.
+
+With `model.fc_width` = F > 0 both nets gain a fully connected layer of F
+units, as in InfoGAN's MNIST networks (Chen et al. 2016, appendix): G
+reads z through Dense F (batch norm, ReLU) before the projection, and D
+scores its conv features through Dense F (batch norm, LeakyReLU). Where the
+2-conv D is too weak to punish malformed strokes, this gives it the capacity.
 """
 import flax.linen as nn
 import jax
@@ -46,6 +52,7 @@ class Generator(nn.Module):
   image_shape: tuple[int, int, int]
   width: int = 64
   num_classes: int = 0
+  fc_width: int = 0
 
   @nn.compact
   def __call__(self, z: jax.Array, labels: jax.Array | None = None, *,
@@ -53,6 +60,9 @@ class Generator(nn.Module):
     h, w, c = self.image_shape
     if self.num_classes:
       z = jnp.concatenate([z, jax.nn.one_hot(labels, self.num_classes)], -1)
+    if self.fc_width:
+      z = nn.relu(_batch_norm(train)(
+          nn.Dense(self.fc_width, use_bias=False, kernel_init=_init)(z)))
     x = nn.Dense(h // 4 * w // 4 * 4 * self.width, use_bias=False,
                  kernel_init=_init)(z)
     x = nn.relu(_batch_norm(train)(x))
@@ -69,6 +79,7 @@ class Discriminator(nn.Module):
   num_classes: int = 0
   spectral_norm: bool = False
   q_outputs: int = 0   # > 0: also return InfoGAN's Q head, [B, q_outputs]
+  fc_width: int = 0
 
   @nn.compact
   def __call__(self, x: jax.Array, labels: jax.Array | None = None, *,
@@ -89,6 +100,9 @@ class Discriminator(nn.Module):
                    conv_general_dilated=conv_general_dilated))(x)
     x = nn.leaky_relu(_batch_norm(train)(x), 0.2)
     body = x.reshape(x.shape[0], -1)
+    if self.fc_width:
+      body = nn.leaky_relu(_batch_norm(train)(sn(nn.Dense(
+          self.fc_width, use_bias=False, kernel_init=_init))(body)), 0.2)
     logits = sn(nn.Dense(1, kernel_init=_init))(body)[:, 0]
     if not self.q_outputs:
       return logits
@@ -108,8 +122,10 @@ def build(config: ml_collections.ConfigDict,
   if classes and sum(codes):
     raise ConfigError('model.num_classes and model.info_codes do not combine; '
                       'set one of them to 0')
-  return GanModels(Generator(tuple(image_shape), config.width, classes),
+  fc_width = config.get('fc_width', 0)
+  return GanModels(Generator(tuple(image_shape), config.width, classes,
+                             fc_width),
                    Discriminator(config.width, classes, config.spectral_norm,
-                                 sum(codes)),
+                                 sum(codes), fc_width),
                    (-1.0, 1.0), config.z_dim, config.z_dist,
                    num_classes=classes, info_codes=codes)
