@@ -6,7 +6,8 @@ sees 128 packs per step. benchmarks/stacked_mnist.py scores it. The other
 arguments depart from DCGAN's recipe, to search for one that covers the
 modes evenly: `lr` (both Adams), `anneal` (cosine to 0 over the run),
 `d_steps` (D updates per G update), `r1` (> 0: Mescheder et al.'s R1
-penalty with that gamma), `sn` (spectral norm in D), `ema` (G's EMA decay).
+penalty with that gamma), `sn` (spectral norm in D), `ema` (G's EMA decay),
+`fc` (model.fc_width: InfoGAN's fully connected layer in G and D).
 
   python -m gan_jax.main --config=experiments/stacked_mnist.py:pack=2 --workdir=/tmp/stacked
 
@@ -21,11 +22,12 @@ from gan_jax import configs
 def get_config(arg=None):
   arg = configs.parse_arg(arg, pack=1, width=64, steps=20_000, lr=2e-4,
                           anneal=False, d_steps=1, r1=0.0, sn=False,
-                          ema=0.999)
+                          ema=0.999, fc=0)
   config = configs.base_config()
   config.data.name = 'stacked_mnist'
   config.model.name = 'dcgan'
   config.model.width = arg.width
+  config.model.fc_width = arg.fc
   config.model.pack = arg.pack
   config.model.spectral_norm = arg.sn
   configs.set_adams_and_r1(config, arg.lr, 0.5, arg.steps, arg.anneal,

@@ -63,10 +63,10 @@ def test_experiment_defaults_are_dcgans_recipe_and_arguments_depart_from_it():
   assert not default.model.spectral_norm and default.train.d_steps == 1
   config = load_experiment(
       'stacked_mnist.py', 'pack=2,steps=500,lr=1e-3,anneal=True,d_steps=2,'
-      'r1=0.5,sn=True,ema=0.99')
+      'r1=0.5,sn=True,ema=0.99,fc=16')
   assert config.train.batch_size == 256 and config.model.pack == 2
   assert (config.loss.penalty, config.loss.penalty_weight) == ('r1', 0.5)
   assert config.model.spectral_norm and config.train.d_steps == 2
-  assert config.train.ema_decay == 0.99
+  assert config.train.ema_decay == 0.99 and config.model.fc_width == 16
   for optim in (config.optim.g, config.optim.d):
     assert (optim.learning_rate, optim.decay_steps) == (1e-3, 500)
