@@ -13,11 +13,12 @@ from gan_jax import configs
 
 
 def get_config(arg=None):
-  arg = configs.parse_arg(arg, data='mnist', width=64, steps=5_000)
+  arg = configs.parse_arg(arg, data='mnist', width=64, steps=5_000, fc=0)
   config = configs.base_config()
   config.data.name = arg.data
   config.model.name = 'dcgan'
   config.model.width = arg.width
+  config.model.fc_width = arg.fc  # model.fc_width (gan_jax/models/dcgan.py)
   config.model.num_classes = 10
   config.train.ema_decay = 0.999
   config.train.num_steps = arg.steps

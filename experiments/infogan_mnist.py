@@ -5,6 +5,8 @@ continuous codes; D's body (DCGAN's, as in the paper's MNIST network) also
 feeds a Q head that predicts the codes of a fake, and both G and D/Q
 minimise lambda times the mutual-information bound (`loss.info_weight`).
 Adam 2e-4 (G 1e-3 in the paper) / beta1 0.5, batch 64 in the paper (128 here).
+The paper's nets also have a 1,024-unit fully connected layer in G and D,
+which the default leaves out; `fc=1024` adds it (model.fc_width).
 
   python -m gan_jax.main --config=experiments/infogan_mnist.py --workdir=runs/infogan
   python benchmarks/infogan_codes.py --workdir=runs/infogan   # code accuracy
@@ -13,11 +15,12 @@ from gan_jax import configs
 
 
 def get_config(arg=None):
-  arg = configs.parse_arg(arg, width=64, steps=5_000)
+  arg = configs.parse_arg(arg, width=64, steps=5_000, fc=0)
   config = configs.base_config()
   config.data.name = 'mnist'
   config.model.name = 'dcgan'
   config.model.width = arg.width
+  config.model.fc_width = arg.fc  # model.fc_width (gan_jax/models/dcgan.py)
   config.model.z_dim = 62
   config.model.z_dist = 'uniform'
   config.model.info_codes = (10, 2)
