@@ -33,7 +33,7 @@ run step_time 60 benchmarks/step_time.py --steps=200
 run throughput 200 benchmarks/throughput.py --batch_sizes=64,256,1024 \
   --pairs=5 --steps=20 --torch_compile
 run time_to_fid 120 benchmarks/time_to_fid.py --max_seconds=90 \
-  --eval_every=250 --max_steps=50000
+  --eval_every=100 --max_steps=50000 --config=dcgan:width=32,fc=1024,lr=1e-3
 run population_speed 60 benchmarks/population_speed.py --members=8 \
   --pairs=3 --steps=20
 run memory 60 benchmarks/memory.py --batch_size=1024 --steps=2000 --every=100
