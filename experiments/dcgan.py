@@ -21,8 +21,7 @@ def get_config(arg=None):
   config.model.name = 'dcgan'
   config.model.width = arg.width
   config.model.fc_width = arg.fc
-  config.optim.g = configs.adam(arg.lr, b1=0.5, b2=arg.b2)
-  config.optim.d = configs.adam(arg.lr, b1=0.5, b2=arg.b2)
+  configs.set_adams_and_r1(config, arg.lr, 0.5, b2=arg.b2)
   config.train.batch_size = arg.batch
   config.train.ema_decay = 0.999
   config.train.num_steps = arg.steps

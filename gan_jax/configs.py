@@ -108,15 +108,17 @@ def adam(learning_rate: float, b1: float = 0.9, b2: float = 0.999,
 
 
 def set_adams_and_r1(c: ml_collections.ConfigDict, lr: float, b1: float,
-                     steps: int, anneal: bool, r1: float) -> None:
-  """The knobs recipe searches turn (pacgan2018, experiments/stacked_mnist.py):
-  G and D both on Adam(lr, b1), cosine-annealed to 0 over `steps` if
-  `anneal`, and an R1 penalty on D with gamma `r1` if > 0."""
+                     steps: int = 0, anneal: bool = False, r1: float = 0.0,
+                     b2: float = 0.999) -> None:
+  """The knobs recipe searches turn (pacgan2018, experiments/stacked_mnist.py,
+  experiments/dcgan.py): G and D both on Adam(lr, b1, b2), cosine-annealed
+  to 0 over `steps` if `anneal`, and an R1 penalty on D with gamma `r1` if
+  > 0."""
   if r1:
     c.loss.penalty, c.loss.penalty_weight = 'r1', r1
   decay_steps = steps if anneal else 0
-  c.optim.g = adam(lr, b1=b1, decay_steps=decay_steps)
-  c.optim.d = adam(lr, b1=b1, decay_steps=decay_steps)
+  c.optim.g = adam(lr, b1=b1, b2=b2, decay_steps=decay_steps)
+  c.optim.d = adam(lr, b1=b1, b2=b2, decay_steps=decay_steps)
 
 
 def sgd(learning_rate: float, momentum: float = 0.0,
