@@ -2,8 +2,9 @@
 
 Outputs, input gradients and kernel gradients are compared with autodiff of
 lax's convolution on odd and even sizes, kernels larger and smaller than the
-stride, and both kernel-gradient forms of the transposed convolution (few
-and many output features).
+stride, and both sides of the few-features switch (`_FEW_FEATURES`): few
+and many input features for the convolution, few and many output features
+for the transposed one.
 """
 import flax.linen as nn
 import jax
@@ -14,7 +15,8 @@ from gan_jax.models import convolution
 
 _DIMS = ('NHWC', 'HWIO', 'NHWC')
 # (kernel, stride, size, output features); above 8 features the transposed
-# convolution's kernel gradient takes the sub-pixel form, else the gathered.
+# convolution's forward pass and kernel gradient take the sub-pixel form,
+# else lax's forward pass and the gathered kernel gradient.
 _CASES = [(4, 2, 7, 5), (4, 2, 14, 12), (3, 2, 5, 1), (5, 2, 6, 3),
           (3, 1, 5, 9), (2, 4, 3, 8), (5, 3, 4, 16)]
 
@@ -44,9 +46,10 @@ def _inputs(size, cin, kernel, cout):
           jax.random.normal(kk, (kernel, kernel, cin, cout)) * 0.3)
 
 
+@pytest.mark.parametrize('cin', [3, 12])
 @pytest.mark.parametrize('kernel,stride,size,cout', _CASES)
-def test_conv_same_is_lax_conv(kernel, stride, size, cout):
-  x, k = _inputs(size, 3, kernel, cout)
+def test_conv_same_is_lax_conv(kernel, stride, size, cout, cin):
+  x, k = _inputs(size, cin, kernel, cout)
   _assert_same_function(convolution.conv_same, _lax_conv, x, k,
                         (stride, stride))
   np.testing.assert_allclose(

@@ -1,24 +1,31 @@
-"""Strided and transposed convolutions whose gradients XLA:CPU computes fast.
+"""Strided and transposed convolutions that XLA:CPU computes fast.
 
-The forward passes are lax's. What differs is the backward pass, on CPU
-only (other backends keep autodiff's): autodiff turns a strided network into
-convolutions XLA:CPU runs badly. The input gradient of a strided
-convolution is an input-dilated convolution, and the kernel gradient of a
-transposed convolution with many output features took seconds at batch 1024.
-So the custom VJPs here compute each gradient as the same linear map in a
-form made of stride-1 convolutions (benchmarks/conv_speed.py times every
-form against lax's):
+Each computes lax's convolution, on CPU in other forms (other backends keep
+lax's and autodiff's): autodiff turns a strided network into convolutions
+XLA:CPU runs badly. The input gradient of a strided convolution is an
+input-dilated convolution, and the kernel gradient of a transposed
+convolution with many output features took seconds at batch 1024. So the
+custom VJPs here compute each gradient as the same linear map in a form
+made of stride-1 convolutions, and the forward passes take such a form
+where it is faster (benchmarks/conv_speed.py times every form against
+lax's):
 
 - `conv_same`'s input gradient is that of its space-to-depth form: each
   s x s block of the padded input becomes channels, the kernel is regrouped
-  alike, and the strided convolution is a stride-1 one.
-- `conv_transpose_same`'s kernel gradient is that of its sub-pixel form.
-  Output pixel s*m + p (phase p) only meets kernel taps t with
-  t = pad - p (mod s), reading input pixel m + (p + t - pad) / s, so each
-  phase is a small stride-1 convolution of the undilated input with a slice
-  of the kernel, and the phases interleave. For a layer with a few output
-  features (an image's channels) one matrix product of the input with the
-  output gradient gathered at every tap is faster still.
+  alike, and the strided convolution is a stride-1 one (DCGAN's second D
+  layer: 1.9x lax's speed). With a few input features (an image's
+  channels) it is the other way round: the forward pass takes that form
+  (DCGAN's first D layer: 1.5x lax's speed; with 64 features it is
+  slower) and the input gradient stays lax's (2x faster there).
+- `conv_transpose_same`'s forward pass and kernel gradient are those of its
+  sub-pixel form. Output pixel s*m + p (phase p) only meets kernel taps t
+  with t = pad - p (mod s), reading input pixel m + (p + t - pad) / s, so
+  each phase is a small stride-1 convolution of the undilated input with a
+  slice of the kernel, and the phases interleave (DCGAN's first G layer:
+  1.4-1.7x lax's forward speed at batch 256-1024). For a layer with a few
+  output features (an image's channels) the forward pass stays lax's (5x
+  faster there), and one matrix product of the input with the output
+  gradient gathered at every tap is the fastest kernel gradient.
 
 Both take NHWC inputs and HWIO kernels and pad as lax's 'SAME' does.
 `conv_general_dilated` plugs `conv_same` into `flax.linen.Conv`.
@@ -31,11 +38,14 @@ import jax.numpy as jnp
 import numpy as np
 
 _DIMENSIONS = ('NHWC', 'HWIO', 'NHWC')
-# Up to this many output features, the transposed convolution's kernel
-# gradient is one product with the gathered output gradient, whose size
-# grows with them. At DCGAN's output layer, batch 1024, it beat the
-# sub-pixel form at 1, 3 and 8 features and lost at 32
-# (benchmarks/conv_speed.py --output_features=1,3,8,32).
+# Up to this many features a layer is an image's end, where the forms flip:
+# a convolution reading so few input features runs its forward pass as
+# space-to-depth and keeps lax's input gradient; a transposed one writing
+# so few output features keeps lax's forward pass and takes its kernel
+# gradient as one product with the gathered output gradient, whose size
+# grows with the features (at DCGAN's output layer, batch 1024, that beat
+# the sub-pixel form at 1, 3 and 8 features and lost at 32:
+# benchmarks/conv_speed.py --output_features=1,3,8,32).
 _FEW_FEATURES = 8
 
 
@@ -55,6 +65,15 @@ def lax_conv_transpose_same(x: jax.Array, kernel: jax.Array,
   """The reference `conv_transpose_same` computes."""
   return jax.lax.conv_transpose(x, kernel, strides, 'SAME',
                                 dimension_numbers=_DIMENSIONS)
+
+
+def _cpu_form(cpu_fn: Callable, fn: Callable) -> Callable:
+  """(x, kernel, strides) -> `cpu_fn`'s result on CPU, `fn`'s elsewhere."""
+  def forward(x, kernel, strides):
+    return jax.lax.platform_dependent(
+        x, kernel, cpu=lambda x, k: cpu_fn(x, k, strides),
+        default=lambda x, k: fn(x, k, strides))
+  return forward
 
 
 def _on_cpu(cpu_vjp: Callable, fn: Callable) -> Callable:
@@ -93,22 +112,30 @@ def conv_same_space_to_depth(x: jax.Array, kernel: jax.Array,
   return _lax_conv(x, kernel, (1, 1), 'VALID')
 
 
+def _conv_same_forward(x, kernel, strides):
+  if x.shape[-1] <= _FEW_FEATURES:
+    return _cpu_form(conv_same_space_to_depth, lax_conv_same)(x, kernel,
+                                                              strides)
+  return lax_conv_same(x, kernel, strides)
+
+
 @functools.partial(jax.custom_vjp, nondiff_argnums=(2,))
 def conv_same(x: jax.Array, kernel: jax.Array,
               strides: tuple[int, int]) -> jax.Array:
   """lax.conv_general_dilated(x, kernel, strides, 'SAME')."""
-  return lax_conv_same(x, kernel, strides)
+  return _conv_same_forward(x, kernel, strides)
 
 
 def _conv_same_cpu_vjp(strides, x, kernel, grad):
-  _, input_vjp = jax.vjp(
-      lambda x: conv_same_space_to_depth(x, kernel, strides), x)
+  input_form = (lax_conv_same if x.shape[-1] <= _FEW_FEATURES
+                else conv_same_space_to_depth)
+  _, input_vjp = jax.vjp(lambda x: input_form(x, kernel, strides), x)
   _, kernel_vjp = jax.vjp(lambda k: lax_conv_same(x, k, strides), kernel)
   return input_vjp(grad)[0], kernel_vjp(grad)[0]
 
 
 conv_same.defvjp(
-    lambda x, kernel, strides: (lax_conv_same(x, kernel, strides),
+    lambda x, kernel, strides: (_conv_same_forward(x, kernel, strides),
                                 (x, kernel)),
     _on_cpu(_conv_same_cpu_vjp, lax_conv_same))
 
@@ -145,11 +172,18 @@ def conv_transpose_subpixel(x: jax.Array, kernel: jax.Array,
   return y.transpose(0, 1, 3, 2, 4, 5).reshape(b, h * sh, w * sw, cout)
 
 
+def _conv_transpose_forward(x, kernel, strides):
+  if kernel.shape[-1] > _FEW_FEATURES:
+    return _cpu_form(conv_transpose_subpixel, lax_conv_transpose_same)(
+        x, kernel, strides)
+  return lax_conv_transpose_same(x, kernel, strides)
+
+
 @functools.partial(jax.custom_vjp, nondiff_argnums=(2,))
 def conv_transpose_same(x: jax.Array, kernel: jax.Array,
                         strides: tuple[int, int]) -> jax.Array:
   """lax.conv_transpose(x, kernel, strides, 'SAME'), kernel in HWIO."""
-  return lax_conv_transpose_same(x, kernel, strides)
+  return _conv_transpose_forward(x, kernel, strides)
 
 
 def _shifted(a: jax.Array, dy: int, dx: int) -> jax.Array:
@@ -197,7 +231,7 @@ def _conv_transpose_cpu_vjp(strides, x, kernel, grad):
 
 
 conv_transpose_same.defvjp(
-    lambda x, kernel, strides: (lax_conv_transpose_same(x, kernel, strides),
+    lambda x, kernel, strides: (_conv_transpose_forward(x, kernel, strides),
                                 (x, kernel)),
     _on_cpu(_conv_transpose_cpu_vjp, lax_conv_transpose_same))
 
