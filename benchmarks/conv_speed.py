@@ -11,9 +11,14 @@ forward and forward+backward when torch is installed. Then, for G's output
 layer with each of `output_features` features, the three forms of the
 transposed convolution's kernel gradient that gan_jax chooses between
 (lax's, the sub-pixel one, the product with the gathered gradient).
-Milliseconds, best of `repeats` after one untimed call. Prints JSON.
+Milliseconds after one untimed call: for gan_jax and lax, the median of
+`repeats` rounds in which the forms of one part take turns (so the
+machine's drift hits them alike); for PyTorch, the best of `repeats`.
+Prints JSON.
 """
+import functools
 import json
+import statistics
 import sys
 import time
 
@@ -51,16 +56,33 @@ def _forms(transposed: bool):
   return convolution.lax_conv_same, convolution.conv_same
 
 
-def _time_form(form, x, kernel) -> dict:
+def _form_calls(form, x, kernel) -> dict:
+  """The three parts of `form` as argument-free calls, compiled."""
   fn = lambda x, k: form(x, k, (2, 2))
   shape = jax.eval_shape(fn, x, kernel).shape
   grad = np.random.default_rng(1).normal(size=shape).astype(np.float32)
   vjp = lambda x, k, g: jax.vjp(fn, x, k)[1](g)
-  return {'forward': _best_ms(jax.jit(fn), x, kernel),
-          'input_grad': _best_ms(jax.jit(lambda *a: vjp(*a)[0]), x, kernel,
-                                 grad),
-          'kernel_grad': _best_ms(jax.jit(lambda *a: vjp(*a)[1]), x, kernel,
-                                  grad)}
+  forward = jax.jit(fn)
+  input_grad = jax.jit(lambda *a: vjp(*a)[0])
+  kernel_grad = jax.jit(lambda *a: vjp(*a)[1])
+  return {'forward': lambda: forward(x, kernel),
+          'input_grad': lambda: input_grad(x, kernel, grad),
+          'kernel_grad': lambda: kernel_grad(x, kernel, grad)}
+
+
+def _alternating_ms(calls: dict) -> dict:
+  """Median ms of each call, the calls taking turns in every round so that
+  the machine's drift during the run hits them all alike."""
+  times = {name: [] for name in calls}
+  for name, call in calls.items():
+    jax.block_until_ready(call())
+  for _ in range(_REPEATS.value):
+    for name, call in calls.items():
+      start = time.perf_counter()
+      jax.block_until_ready(call())
+      times[name].append(time.perf_counter() - start)
+  return {name: round(statistics.median(t) * 1000, 1)
+          for name, t in times.items()}
 
 
 def _time_torch(transposed: bool, side: int, cin: int, cout: int) -> dict:
@@ -83,16 +105,18 @@ def _kernel_grad_forms(features: int, rng) -> dict:
   grad = rng.normal(size=(_BATCH.value, 2 * side, 2 * side,
                           features)).astype(np.float32)
   kernel = np.zeros((4, 4, cin, features), np.float32)
-  def via(form):
-    return jax.jit(lambda x, g: jax.vjp(lambda k: form(x, k, (2, 2)),
-                                        kernel)[1](g)[0])
-  return {
-      'lax_autodiff': _best_ms(via(convolution.lax_conv_transpose_same), x,
-                               grad),
-      'sub_pixel': _best_ms(via(convolution.conv_transpose_subpixel), x, grad),
-      'gathered_gradient': _best_ms(jax.jit(
-          lambda x, g: convolution.kernel_grad_gathered(
-              x, kernel.shape, (2, 2), g)), x, grad)}
+  lax_grad = jax.jit(lambda x, grad: jax.vjp(
+      lambda k: convolution.lax_conv_transpose_same(x, k, (2, 2)),
+      kernel)[1](grad)[0])
+  forms = {'lax_autodiff': lax_grad,
+           'sub_pixel': jax.jit(functools.partial(
+               convolution.kernel_grad_subpixel, kernel_shape=kernel.shape,
+               strides=(2, 2))),
+           'gathered_gradient': jax.jit(functools.partial(
+               convolution.kernel_grad_gathered, kernel_shape=kernel.shape,
+               strides=(2, 2)))}
+  return _alternating_ms({name: functools.partial(fn, x, grad=grad)
+                          for name, fn in forms.items()})
 
 
 def main(argv):
@@ -102,9 +126,13 @@ def main(argv):
   for name, (transposed, side, cin, cout) in LAYERS.items():
     x = rng.normal(size=(_BATCH.value, side, side, cin)).astype(np.float32)
     kernel = 0.02 * rng.normal(size=(4, 4, cin, cout)).astype(np.float32)
-    lax_form, ours = _forms(transposed)
-    results[name] = {'lax_autodiff': _time_form(lax_form, x, kernel),
-                     'gan_jax': _time_form(ours, x, kernel)}
+    calls = {label: _form_calls(form, x, kernel) for label, form
+             in zip(('lax_autodiff', 'gan_jax'), _forms(transposed))}
+    results[name] = {'lax_autodiff': {}, 'gan_jax': {}}
+    for part in calls['gan_jax']:   # lax's and ours take turns, part by part
+      for label, ms in _alternating_ms(
+          {label: parts[part] for label, parts in calls.items()}).items():
+        results[name][label][part] = ms
     try:
       results[name]['torch'] = _time_torch(transposed, side, cin, cout)
     except ImportError:

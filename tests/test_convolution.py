@@ -14,7 +14,7 @@ import pytest
 from gan_jax.models import convolution
 
 _DIMS = ('NHWC', 'HWIO', 'NHWC')
-# (kernel, stride, size, output features); above 8 features the transposed
+# (kernel, stride, size, output features); above 4 features the transposed
 # convolution's forward pass and kernel gradient take the sub-pixel form,
 # else lax's forward pass and the gathered kernel gradient.
 _CASES = [(4, 2, 7, 5), (4, 2, 14, 12), (3, 2, 5, 1), (5, 2, 6, 3),

@@ -13,18 +13,18 @@ lax's):
 - `conv_same`'s input gradient is that of its space-to-depth form: each
   s x s block of the padded input becomes channels, the kernel is regrouped
   alike, and the strided convolution is a stride-1 one (DCGAN's second D
-  layer: 1.9x lax's speed). With a few input features (an image's
-  channels) it is the other way round: the forward pass takes that form
-  (DCGAN's first D layer: 1.5x lax's speed; with 64 features it is
-  slower) and the input gradient stays lax's (2x faster there).
+  layer, batch 1024: 2.2x lax's speed). With a few input features (an
+  image's channels) it is the other way round: the forward pass takes that
+  form (DCGAN's first D layer: 1.5x lax's speed; with 64 features it is
+  slower) and the input gradient stays lax's, the faster one there.
 - `conv_transpose_same`'s forward pass and kernel gradient are those of its
   sub-pixel form. Output pixel s*m + p (phase p) only meets kernel taps t
   with t = pad - p (mod s), reading input pixel m + (p + t - pad) / s, so
   each phase is a small stride-1 convolution of the undilated input with a
-  slice of the kernel, and the phases interleave (DCGAN's first G layer:
-  1.4-1.7x lax's forward speed at batch 256-1024). For a layer with a few
-  output features (an image's channels) the forward pass stays lax's (5x
-  faster there), and one matrix product of the input with the output
+  slice of the kernel, and the phases interleave (DCGAN's first G layer,
+  batch 1024: 1.2x lax's forward speed, and 120x its kernel gradient's).
+  For a layer with a few output features (an image's channels) the forward
+  pass stays lax's, and one matrix product of the input with the output
   gradient gathered at every tap is the fastest kernel gradient.
 
 Both take NHWC inputs and HWIO kernels and pad as lax's 'SAME' does.
@@ -44,9 +44,9 @@ _DIMENSIONS = ('NHWC', 'HWIO', 'NHWC')
 # so few output features keeps lax's forward pass and takes its kernel
 # gradient as one product with the gathered output gradient, whose size
 # grows with the features (at DCGAN's output layer, batch 1024, that beat
-# the sub-pixel form at 1, 3 and 8 features and lost at 32:
-# benchmarks/conv_speed.py --output_features=1,3,8,32).
-_FEW_FEATURES = 8
+# the sub-pixel form at 1 and 3 features and lost at 8:
+# benchmarks/conv_speed.py --output_features=1,3,8).
+_FEW_FEATURES = 4
 
 
 def _lax_conv(x, kernel, strides, padding):
