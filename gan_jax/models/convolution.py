@@ -172,6 +172,17 @@ def conv_transpose_subpixel(x: jax.Array, kernel: jax.Array,
   return y.transpose(0, 1, 3, 2, 4, 5).reshape(b, h * sh, w * sw, cout)
 
 
+def _grad_phases(grad: jax.Array, kernel_shape: Sequence[int],
+                 strides: Sequence[int]):
+  """(row taps, column taps, `grad` at the phase) for every output phase."""
+  (kh, kw, _, cout), (sh, sw) = kernel_shape, strides
+  b, h, w, _ = grad.shape
+  phases = grad.reshape(b, h // sh, sh, w // sw, sw, cout)
+  for py, row_taps in enumerate(_phase_taps(kh, sh)):
+    for px, col_taps in enumerate(_phase_taps(kw, sw)):
+      yield row_taps, col_taps, phases[:, :, py, :, px]
+
+
 def kernel_grad_subpixel(x: jax.Array, kernel_shape: Sequence[int],
                          strides: Sequence[int], grad: jax.Array) -> jax.Array:
   """d loss / d kernel of `conv_transpose_subpixel`, phase by phase.
@@ -182,23 +193,20 @@ def kernel_grad_subpixel(x: jax.Array, kernel_shape: Sequence[int],
   phase into a zero kernel and adds the four, which at batch 64 cost as
   much as the convolutions.
   """
-  (kh, kw, cin, cout), (sh, sw) = kernel_shape, strides
-  b, h, w, _ = x.shape
-  phases = grad.reshape(b, h, sh, w, sw, cout)
+  kh, kw, cin, cout = kernel_shape
   taps = {}   # every tap belongs to exactly one phase
-  for py, row_taps in enumerate(_phase_taps(kh, sh)):
-    for px, col_taps in enumerate(_phase_taps(kw, sw)):
-      if not row_taps or not col_taps:
-        continue
-      (ty, oy), (tx, ox) = zip(*row_taps), zip(*col_taps)
-      padding = ((-oy[0], oy[-1]), (-ox[0], ox[-1]))
-      _, kernel_vjp = jax.vjp(
-          lambda k, padding=padding: _lax_conv(x, k, (1, 1), padding),
-          jnp.zeros((len(ty), len(tx), cin, cout), x.dtype))
-      (phase_grad,) = kernel_vjp(phases[:, :, py, :, px])
-      for i, a in enumerate(ty):
-        for j, c in enumerate(tx):
-          taps[a, c] = phase_grad[i, j]
+  for row_taps, col_taps, phase in _grad_phases(grad, kernel_shape, strides):
+    if not row_taps or not col_taps:
+      continue
+    (ty, oy), (tx, ox) = zip(*row_taps), zip(*col_taps)
+    padding = ((-oy[0], oy[-1]), (-ox[0], ox[-1]))
+    _, kernel_vjp = jax.vjp(
+        lambda k, padding=padding: _lax_conv(x, k, (1, 1), padding),
+        jnp.zeros((len(ty), len(tx), cin, cout), x.dtype))
+    (phase_grad,) = kernel_vjp(phase)
+    for i, a in enumerate(ty):
+      for j, c in enumerate(tx):
+        taps[a, c] = phase_grad[i, j]
   return jnp.stack([taps[a, c] for a in range(kh) for c in range(kw)]
                    ).reshape(kh, kw, cin, cout)
 
@@ -234,15 +242,12 @@ def kernel_grad_gathered(x: jax.Array, kernel_shape: Sequence[int],
   grad shifted by o. With a few output features the shifted grads are
   small, and one product over all taps reads x once.
   """
-  (kh, kw, cin, cout), (sh, sw) = kernel_shape, strides
-  b, h, w, _ = x.shape
-  phases = grad.reshape(b, h, sh, w, sw, cout)
+  kh, kw, cin, cout = kernel_shape
   columns = {}   # every tap belongs to exactly one phase
-  for py, row_taps in enumerate(_phase_taps(kh, sh)):
-    for px, col_taps in enumerate(_phase_taps(kw, sw)):
-      for ty, oy in row_taps:
-        for tx, ox in col_taps:
-          columns[ty, tx] = _shifted(phases[:, :, py, :, px], oy, ox)
+  for row_taps, col_taps, phase in _grad_phases(grad, kernel_shape, strides):
+    for ty, oy in row_taps:
+      for tx, ox in col_taps:
+        columns[ty, tx] = _shifted(phase, oy, ox)
   stacked = jnp.stack([columns[ty, tx] for ty in range(kh)
                        for tx in range(kw)], axis=3)
   dk = jnp.einsum('bhwi,bhwto->tio', x, stacked)
