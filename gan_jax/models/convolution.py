@@ -190,8 +190,8 @@ def kernel_grad_subpixel(x: jax.Array, kernel_shape: Sequence[int],
   Each phase's taps get the kernel gradient of its stride-1 convolution
   against that phase of `grad`, and the taps are stacked back in order.
   Autodiff of the sub-pixel form gets the same numbers but scatters each
-  phase into a zero kernel and adds the four, which at batch 64 cost as
-  much as the convolutions.
+  phase into a zero kernel and adds the four: DCGAN's step ran 1.7% faster
+  at batch 64 and 4.9% at 256 without that (benchmarks/convolution_ab.py).
   """
   kh, kw, cin, cout = kernel_shape
   taps = {}   # every tap belongs to exactly one phase
