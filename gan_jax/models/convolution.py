@@ -49,6 +49,12 @@ _DIMENSIONS = ('NHWC', 'HWIO', 'NHWC')
 _FEW_FEATURES = 4
 
 
+def _image_end(features: int) -> bool:
+  """Whether a layer reading (or writing) `features` takes the few-features
+  forms above."""
+  return features <= _FEW_FEATURES
+
+
 def _lax_conv(x, kernel, strides, padding):
   return jax.lax.conv_general_dilated(x, kernel, strides, padding,
                                       dimension_numbers=_DIMENSIONS)
@@ -113,7 +119,7 @@ def conv_same_space_to_depth(x: jax.Array, kernel: jax.Array,
 
 
 def _conv_same_forward(x, kernel, strides):
-  if x.shape[-1] <= _FEW_FEATURES:
+  if _image_end(x.shape[-1]):
     return _cpu_form(conv_same_space_to_depth, lax_conv_same)(x, kernel,
                                                               strides)
   return lax_conv_same(x, kernel, strides)
@@ -127,7 +133,7 @@ def conv_same(x: jax.Array, kernel: jax.Array,
 
 
 def _conv_same_cpu_vjp(strides, x, kernel, grad):
-  input_form = (lax_conv_same if x.shape[-1] <= _FEW_FEATURES
+  input_form = (lax_conv_same if _image_end(x.shape[-1])
                 else conv_same_space_to_depth)
   _, input_vjp = jax.vjp(lambda x: input_form(x, kernel, strides), x)
   _, kernel_vjp = jax.vjp(lambda k: lax_conv_same(x, k, strides), kernel)
@@ -212,7 +218,7 @@ def kernel_grad_subpixel(x: jax.Array, kernel_shape: Sequence[int],
 
 
 def _conv_transpose_forward(x, kernel, strides):
-  if kernel.shape[-1] > _FEW_FEATURES:
+  if not _image_end(kernel.shape[-1]):
     return _cpu_form(conv_transpose_subpixel, lax_conv_transpose_same)(
         x, kernel, strides)
   return lax_conv_transpose_same(x, kernel, strides)
@@ -257,7 +263,7 @@ def kernel_grad_gathered(x: jax.Array, kernel_shape: Sequence[int],
 def _conv_transpose_cpu_vjp(strides, x, kernel, grad):
   _, input_vjp = jax.vjp(
       lambda x: lax_conv_transpose_same(x, kernel, strides), x)
-  if kernel.shape[-1] <= _FEW_FEATURES:
+  if _image_end(kernel.shape[-1]):
     kernel_grad = kernel_grad_gathered(x, kernel.shape, strides, grad)
   else:
     kernel_grad = kernel_grad_subpixel(x, kernel.shape, strides, grad)
