@@ -6,8 +6,15 @@
 P sequential runs train at the rate of one run, so the comparison is the
 population's images/s (P members x batch per step) against one lone run's,
 timed alternately (A B A B) after compilation. Prints one JSON object.
+
+Each side also reports its step's temporaries (XLA's one scratch buffer per
+call) and the kernel's CPU time per member-update: glibc maps an
+allocation above 32 MB afresh each time, so the kernel faults in and
+zeroes such temporaries again on every step, where smaller ones are reused
+from the heap.
 """
 import json
+import resource
 import statistics
 
 from absl import app, flags
@@ -34,12 +41,17 @@ def compare(name: str) -> dict:
   lone_state, _ = harness.run_steps(lone, lone.state, 2)
   population_state, _ = harness.run_steps(population, population.state, 2)
   ratios, lone_rates, population_rates = [], [], []
+  kernel_s = {'sequential': 0.0, 'population': 0.0}
   for _ in range(_PAIRS.value):
     # The same number of member-updates on each side.
+    before = _kernel_s()
     lone_state, lone_s = harness.run_steps(lone, lone_state,
                                            _MEMBERS.value * _STEPS.value)
+    middle = _kernel_s()
     population_state, population_s = harness.run_steps(
         population, population_state, _STEPS.value)
+    kernel_s['sequential'] += middle - before
+    kernel_s['population'] += _kernel_s() - middle
     lone_rates.append(batch * _MEMBERS.value * _STEPS.value / lone_s)
     population_rates.append(batch * _MEMBERS.value * _STEPS.value
                             / population_s)
@@ -50,7 +62,21 @@ def compare(name: str) -> dict:
           'population_images_per_s': round(statistics.median(population_rates), 1),
           'ratio_population_vs_sequential': round(statistics.median(ratios), 3),
           'population_compile_s': round(population.compile_s, 2),
-          'lone_compile_s': round(lone.compile_s, 2)}
+          'lone_compile_s': round(lone.compile_s, 2),
+          'sequential_temp_mb': _temp_mb(lone),
+          'population_temp_mb': _temp_mb(population),
+          **{f'{side}_kernel_ms_per_update': round(
+              1e3 * t / (_PAIRS.value * _MEMBERS.value * _STEPS.value), 2)
+             for side, t in kernel_s.items()}}
+
+
+def _kernel_s() -> float:
+  """System CPU seconds of this process so far (page faults among them)."""
+  return resource.getrusage(resource.RUSAGE_SELF).ru_stime
+
+
+def _temp_mb(prepared: harness.Prepared) -> float:
+  return round(prepared.step.memory_analysis().temp_size_in_bytes / 2**20, 1)
 
 
 def main(argv):
