@@ -11,6 +11,7 @@ dot, which is what P sequential runs do. Prints one JSON object, ms per P
 matmuls (median of `--pairs` alternating rounds); `batched_vs_lone` is
 the lone calls' time over the batched dot's (below 1: vmap is slower).
 """
+import functools
 import json
 import statistics
 
@@ -43,15 +44,18 @@ def layer(fan_in: int, fan_out: int) -> dict[str, float]:
           [x[i] @ w[i] for i in range(p)])), (x, w), 1),
       'lone_calls': (jax.jit(jnp.matmul), (x[0], w[0]), p),
   }
-  times = {name: [] for name in variants}
-  for _ in range(_PAIRS.value):
-    for name, (fn, args, calls) in variants.items():
-      seconds = harness.seconds_per_call(fn, *args, repeats=_REPEATS.value)
-      times[name].append(seconds * 1e3 * calls)
+  seconds = harness.take_turns(
+      {name: functools.partial(_ms, fn, args, calls)
+       for name, (fn, args, calls) in variants.items()}, _PAIRS.value)
   out = {f'{name}_ms': round(statistics.median(t), 2)
-         for name, t in times.items()}
+         for name, t in seconds.items()}
   out['batched_vs_lone'] = round(out['lone_calls_ms'] / out['batched_ms'], 3)
   return out
+
+
+def _ms(fn, args, calls: int) -> float:
+  seconds = harness.seconds_per_call(fn, *args, repeats=_REPEATS.value)
+  return seconds * 1e3 * calls
 
 
 def main(argv):

@@ -73,16 +73,19 @@ def _form_calls(form, x, kernel) -> dict:
 def _alternating_ms(calls: dict) -> dict:
   """Median ms of each call, the calls taking turns in every round so that
   the machine's drift during the run hits them all alike."""
-  times = {name: [] for name in calls}
-  for name, call in calls.items():
+  for call in calls.values():
     jax.block_until_ready(call())
-  for _ in range(_REPEATS.value):
-    for name, call in calls.items():
-      start = time.perf_counter()
-      jax.block_until_ready(call())
-      times[name].append(time.perf_counter() - start)
+  seconds = harness.take_turns(
+      {name: functools.partial(_call_s, call) for name, call in calls.items()},
+      _REPEATS.value)
   return {name: round(statistics.median(t) * 1000, 1)
-          for name, t in times.items()}
+          for name, t in seconds.items()}
+
+
+def _call_s(call) -> float:
+  start = time.perf_counter()
+  jax.block_until_ready(call())
+  return time.perf_counter() - start
 
 
 def _time_torch(transposed: bool, side: int, cin: int, cout: int) -> dict:

@@ -63,19 +63,15 @@ def prepare(batch_size: int, module) -> harness.Prepared:
 def compare(batch_size: int, baseline) -> dict:
   sides = {'revision': prepare(batch_size, baseline),
            'tree': prepare(batch_size, convolution)}
-  states = {name: harness.run_steps(p, p.state, 2)[0]
-            for name, p in sides.items()}
   steps = max(2, 2048 // batch_size)
-  ms = {name: [] for name in sides}
-  for _ in range(_PAIRS.value):
-    for name, prepared in sides.items():
-      states[name], seconds = harness.run_steps(prepared, states[name], steps)
-      ms[name].append(seconds / steps * 1e3)
+  seconds = harness.take_turns(
+      {name: harness.Stepper(p, steps) for name, p in sides.items()},
+      _PAIRS.value)
+  ms = lambda name: round(statistics.median(seconds[name]) / steps * 1e3, 1)
   return {'batch_size': batch_size,
-          'revision_ms_per_step': round(statistics.median(ms['revision']), 1),
-          'tree_ms_per_step': round(statistics.median(ms['tree']), 1),
-          'speedup': round(statistics.median(
-              a / b for a, b in zip(ms['revision'], ms['tree'])), 3)}
+          'revision_ms_per_step': ms('revision'),
+          'tree_ms_per_step': ms('tree'),
+          'speedup': harness.median_ratio(seconds['revision'], seconds['tree'])}
 
 
 def main(argv):

@@ -9,9 +9,11 @@ from gan_jax import cpu_speed
 cpu_speed.apply()
 
 # pylint: disable=g-import-not-at-top,wrong-import-position
+from collections.abc import Callable, Iterable, Mapping
 import os
 import pathlib
 import platform
+import statistics
 import time
 from typing import Any, NamedTuple
 
@@ -75,6 +77,39 @@ def run_steps(prepared: Prepared, state, steps: int):
     state, metrics = prepared.step(state, prepared.dataset)
   jax.block_until_ready((state, metrics))
   return state, time.perf_counter() - start
+
+
+class Stepper:
+  """A side for `take_turns`: each call times `steps` more updates of
+  `prepared`, carrying the state along (after 2 untimed warm-up steps)."""
+
+  def __init__(self, prepared: Prepared, steps: int, state=None):
+    self.prepared, self.steps = prepared, steps
+    self.state, _ = run_steps(prepared, prepared.state if state is None
+                              else state, 2)
+
+  def __call__(self) -> float:
+    self.state, seconds = run_steps(self.prepared, self.state, self.steps)
+    return seconds
+
+
+def take_turns(sides: Mapping[str, Callable[[], float]],
+               rounds: int) -> dict[str, list[float]]:
+  """Each side's seconds per round, the sides taking turns (A B A B ...)
+  so that the machine's drift during a benchmark hits them all alike."""
+  seconds = {name: [] for name in sides}
+  for _ in range(rounds):
+    for name, side in sides.items():
+      seconds[name].append(side())
+  return seconds
+
+
+def median_ratio(numerators: Iterable[float],
+                 denominators: Iterable[float]) -> float:
+  """The median of the per-round ratios: steadier than the ratio of the
+  medians when the machine's speed drifts between rounds."""
+  return round(statistics.median(a / b for a, b in zip(numerators,
+                                                       denominators)), 3)
 
 
 def seconds_per_call(fn, *args, repeats: int) -> float:

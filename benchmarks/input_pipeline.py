@@ -11,7 +11,6 @@ near 1.0 means the data never holds the step up. Prints one JSON object.
 """
 import json
 import statistics
-import time
 
 import jax
 from absl import app, flags
@@ -38,22 +37,18 @@ def compare(name: str) -> dict:
                        in_shardings=(sharding, parallel.batch_sharding(mesh, 1)),
                        out_shardings=(sharding, parallel.replicated(mesh)))
   fixed = harness.Prepared(gan, fixed_step, None, constant, None, 0.0, 0.0)
-  real_state, _ = harness.run_steps(prepared, prepared.state, 2)
+  real = harness.Stepper(prepared, _STEPS.value)
   # A second state, so each side keeps donating its own buffers.
-  fixed_state = jax.tree.map(lambda x: x.copy(), real_state)
-  fixed_state, _ = harness.run_steps(fixed, fixed_state, 2)
-  real_times, fixed_times = [], []
-  for _ in range(_PAIRS.value):
-    real_state, seconds = harness.run_steps(prepared, real_state, _STEPS.value)
-    real_times.append(seconds / _STEPS.value)
-    fixed_state, seconds = harness.run_steps(fixed, fixed_state, _STEPS.value)
-    fixed_times.append(seconds / _STEPS.value)
+  fixed = harness.Stepper(fixed, _STEPS.value,
+                          jax.tree.map(lambda x: x.copy(), real.state))
+  seconds = harness.take_turns({'real': real, 'constant': fixed}, _PAIRS.value)
+  step_s = lambda side: round(
+      statistics.median(seconds[side]) / _STEPS.value, 5)
   return {'batch_size': config.train.batch_size,
-          'real_batches_step_s': round(statistics.median(real_times), 5),
-          'constant_batch_step_s': round(statistics.median(fixed_times), 5),
-          'ratio_real_vs_constant': round(statistics.median(
-              r / f for r, f in zip(real_times, fixed_times)), 3)}
-
+          'real_batches_step_s': step_s('real'),
+          'constant_batch_step_s': step_s('constant'),
+          'ratio_real_vs_constant': harness.median_ratio(seconds['real'],
+                                                         seconds['constant'])}
 
 def main(argv):
   del argv

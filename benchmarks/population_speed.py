@@ -37,36 +37,37 @@ def compare(name: str) -> dict:
   population_config.population_loop = _LOOP.value
   lone = harness.prepare(lone_config)
   population = harness.prepare(population_config, images=lone.images)
-  batch = lone_config.train.batch_size
-  lone_state, _ = harness.run_steps(lone, lone.state, 2)
-  population_state, _ = harness.run_steps(population, population.state, 2)
-  ratios, lone_rates, population_rates = [], [], []
+  updates = _MEMBERS.value * _STEPS.value  # member-updates per round, each side
+  images = lone_config.train.batch_size * updates
   kernel_s = {'sequential': 0.0, 'population': 0.0}
-  for _ in range(_PAIRS.value):
-    # The same number of member-updates on each side.
-    before = _kernel_s()
-    lone_state, lone_s = harness.run_steps(lone, lone_state,
-                                           _MEMBERS.value * _STEPS.value)
-    middle = _kernel_s()
-    population_state, population_s = harness.run_steps(
-        population, population_state, _STEPS.value)
-    kernel_s['sequential'] += middle - before
-    kernel_s['population'] += _kernel_s() - middle
-    lone_rates.append(batch * _MEMBERS.value * _STEPS.value / lone_s)
-    population_rates.append(batch * _MEMBERS.value * _STEPS.value
-                            / population_s)
-    ratios.append(lone_s / population_s)
-  return {'batch_size_per_member': batch,
+
+  def with_kernel_time(side: str, run):
+    def timed() -> float:
+      before = _kernel_s()
+      seconds = run()
+      kernel_s[side] += _kernel_s() - before
+      return seconds
+    return timed
+
+  sides = {'sequential': harness.Stepper(lone, updates),
+           'population': harness.Stepper(population, _STEPS.value)}
+  seconds = harness.take_turns(
+      {side: with_kernel_time(side, run) for side, run in sides.items()},
+      _PAIRS.value)
+  rate = lambda side: round(
+      statistics.median(images / s for s in seconds[side]), 1)
+  return {'batch_size_per_member': lone_config.train.batch_size,
           'loop': populations.loop(population_config),
-          'sequential_images_per_s': round(statistics.median(lone_rates), 1),
-          'population_images_per_s': round(statistics.median(population_rates), 1),
-          'ratio_population_vs_sequential': round(statistics.median(ratios), 3),
+          'sequential_images_per_s': rate('sequential'),
+          'population_images_per_s': rate('population'),
+          'ratio_population_vs_sequential': harness.median_ratio(
+              seconds['sequential'], seconds['population']),
           'population_compile_s': round(population.compile_s, 2),
           'lone_compile_s': round(lone.compile_s, 2),
           'sequential_temp_mb': _temp_mb(lone),
           'population_temp_mb': _temp_mb(population),
           **{f'{side}_kernel_ms_per_update': round(
-              1e3 * t / (_PAIRS.value * _MEMBERS.value * _STEPS.value), 2)
+              1e3 * t / (_PAIRS.value * updates), 2)
              for side, t in kernel_s.items()}}
 
 

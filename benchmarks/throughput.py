@@ -19,6 +19,7 @@ count (same layers, batch and update), and `goal_fraction_of_peak` is the
 fraction gan_jax would need for the CPU goal (1.3x the eager reference): above
 1 the goal is out of reach on this machine. Prints one JSON object.
 """
+import functools
 import json
 import statistics
 import time
@@ -103,32 +104,31 @@ def compare(batch_size: int, peak: float) -> dict:
     refs['compiled'] = torch_reference.Reference(
         prepared.images, batch_size, compile_models=True, device=device)
   difference = max_output_difference(prepared, refs['eager'])
-  state, _ = harness.run_steps(prepared, prepared.state, 2)
+  ours = harness.Stepper(prepared, _STEPS.value)
   compile_s = {}
   for name, ref in refs.items():
     start = time.perf_counter()
     time_reference(ref, 2)
     compile_s[name] = round(time.perf_counter() - start, 2)
-  ours, theirs = [], {name: [] for name in refs}
-  for _ in range(_PAIRS.value):
-    state, seconds = harness.run_steps(prepared, state, _STEPS.value)
-    ours.append(batch_size * _STEPS.value / seconds)
-    for name, ref in refs.items():
-      theirs[name].append(batch_size * _STEPS.value
-                          / time_reference(ref, _STEPS.value))
-  images_per_s = statistics.median(ours)
+  seconds = harness.take_turns(
+      {'gan_jax': ours, **{name: functools.partial(time_reference, ref,
+                                                    _STEPS.value)
+                           for name, ref in refs.items()}}, _PAIRS.value)
+  rate = lambda side: statistics.median(batch_size * _STEPS.value / s
+                                        for s in seconds[side])
+  images_per_s = rate('gan_jax')
   flops_per_s = lambda rate: prepared.flops * rate / batch_size
   fraction = lambda rate: round(flops_per_s(rate) / peak, 3)
-  torch_images_per_s = {name: statistics.median(v)
-                        for name, v in theirs.items()}
+  torch_images_per_s = {name: rate(name) for name in refs}
   return {
       'batch_size': batch_size,
       'max_abs_output_difference': difference,
       'gan_jax_images_per_s': round(images_per_s, 1),
       **{f'torch_{name}_images_per_s': round(v, 1)
          for name, v in torch_images_per_s.items()},
-      **{f'ratio_vs_torch_{name}': round(statistics.median(
-          a / b for a, b in zip(ours, v)), 3) for name, v in theirs.items()},
+      **{f'ratio_vs_torch_{name}': harness.median_ratio(seconds[name],
+                                                        seconds['gan_jax'])
+         for name in refs},
       'gan_jax_compile_s': round(prepared.compile_s, 2),
       'torch_first_two_steps_s': compile_s,
       'step_gflops': round(prepared.flops / 1e9, 2),
