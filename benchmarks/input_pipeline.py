@@ -36,10 +36,11 @@ def compare(name: str) -> dict:
   fixed_step = jax.jit(make_train_step(gan), donate_argnums=0,
                        in_shardings=(sharding, parallel.batch_sharding(mesh, 1)),
                        out_shardings=(sharding, parallel.replicated(mesh)))
-  fixed = harness.Prepared(gan, fixed_step, None, constant, None, 0.0, 0.0)
+  constant_side = harness.Prepared(gan, fixed_step, None, constant, None, 0.0,
+                                   0.0)
   real = harness.Stepper(prepared, _STEPS.value)
   # A second state, so each side keeps donating its own buffers.
-  fixed = harness.Stepper(fixed, _STEPS.value,
+  fixed = harness.Stepper(constant_side, _STEPS.value,
                           jax.tree.map(lambda x: x.copy(), real.state))
   seconds = harness.take_turns({'real': real, 'constant': fixed}, _PAIRS.value)
   step_s = lambda side: round(
@@ -49,6 +50,7 @@ def compare(name: str) -> dict:
           'constant_batch_step_s': step_s('constant'),
           'ratio_real_vs_constant': harness.median_ratio(seconds['real'],
                                                          seconds['constant'])}
+
 
 def main(argv):
   del argv

@@ -114,12 +114,12 @@ def compare(batch_size: int, peak: float) -> dict:
       {'gan_jax': ours, **{name: functools.partial(time_reference, ref,
                                                     _STEPS.value)
                            for name, ref in refs.items()}}, _PAIRS.value)
-  rate = lambda side: statistics.median(batch_size * _STEPS.value / s
-                                        for s in seconds[side])
-  images_per_s = rate('gan_jax')
+  images_per_s_of = lambda side: statistics.median(
+      batch_size * _STEPS.value / s for s in seconds[side])
+  images_per_s = images_per_s_of('gan_jax')
   flops_per_s = lambda rate: prepared.flops * rate / batch_size
   fraction = lambda rate: round(flops_per_s(rate) / peak, 3)
-  torch_images_per_s = {name: rate(name) for name in refs}
+  torch_images_per_s = {name: images_per_s_of(name) for name in refs}
   return {
       'batch_size': batch_size,
       'max_abs_output_difference': difference,
