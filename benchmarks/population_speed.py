@@ -13,6 +13,7 @@ allocation above 32 MB afresh each time, so the kernel faults in and
 zeroes such temporaries again on every step, where smaller ones are reused
 from the heap.
 """
+import functools
 import json
 import resource
 import statistics
@@ -40,20 +41,11 @@ def compare(name: str) -> dict:
   updates = _MEMBERS.value * _STEPS.value  # member-updates per round, each side
   images = lone_config.train.batch_size * updates
   kernel_s = {'sequential': 0.0, 'population': 0.0}
-
-  def with_kernel_time(side: str, run):
-    def timed() -> float:
-      before = _kernel_s()
-      seconds = run()
-      kernel_s[side] += _kernel_s() - before
-      return seconds
-    return timed
-
   sides = {'sequential': harness.Stepper(lone, updates),
            'population': harness.Stepper(population, _STEPS.value)}
   seconds = harness.take_turns(
-      {side: with_kernel_time(side, run) for side, run in sides.items()},
-      _PAIRS.value)
+      {side: functools.partial(_run_counting_kernel_time, run, kernel_s, side)
+       for side, run in sides.items()}, _PAIRS.value)
   rate = lambda side: round(
       statistics.median(images / s for s in seconds[side]), 1)
   return {'batch_size_per_member': lone_config.train.batch_size,
@@ -69,6 +61,15 @@ def compare(name: str) -> dict:
           **{f'{side}_kernel_ms_per_update': round(
               1e3 * t / (_PAIRS.value * updates), 2)
              for side, t in kernel_s.items()}}
+
+
+def _run_counting_kernel_time(run, kernel_s: dict[str, float],
+                              side: str) -> float:
+  """run()'s seconds; its kernel CPU time is added to kernel_s[side]."""
+  before = _kernel_s()
+  seconds = run()
+  kernel_s[side] += _kernel_s() - before
+  return seconds
 
 
 def _kernel_s() -> float:

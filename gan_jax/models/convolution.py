@@ -73,13 +73,13 @@ def lax_conv_transpose_same(x: jax.Array, kernel: jax.Array,
                                 dimension_numbers=_DIMENSIONS)
 
 
-def _cpu_form(cpu_fn: Callable, fn: Callable) -> Callable:
-  """(x, kernel, strides) -> `cpu_fn`'s result on CPU, `fn`'s elsewhere."""
-  def forward(x, kernel, strides):
-    return jax.lax.platform_dependent(
-        x, kernel, cpu=lambda x, k: cpu_fn(x, k, strides),
-        default=lambda x, k: fn(x, k, strides))
-  return forward
+def _cpu_form(cpu_fn: Callable, fn: Callable, x: jax.Array,
+              kernel: jax.Array, strides: Sequence[int]) -> jax.Array:
+  """`cpu_fn(x, kernel, strides)` on CPU, `fn`'s elsewhere: one value, two
+  forms, chosen when the step is lowered for its platform."""
+  return jax.lax.platform_dependent(
+      x, kernel, cpu=lambda x, k: cpu_fn(x, k, strides),
+      default=lambda x, k: fn(x, k, strides))
 
 
 def _on_cpu(cpu_vjp: Callable, fn: Callable) -> Callable:
@@ -120,8 +120,8 @@ def conv_same_space_to_depth(x: jax.Array, kernel: jax.Array,
 
 def _conv_same_forward(x, kernel, strides):
   if _image_end(x.shape[-1]):
-    return _cpu_form(conv_same_space_to_depth, lax_conv_same)(x, kernel,
-                                                              strides)
+    return _cpu_form(conv_same_space_to_depth, lax_conv_same, x, kernel,
+                     strides)
   return lax_conv_same(x, kernel, strides)
 
 
@@ -219,8 +219,8 @@ def kernel_grad_subpixel(x: jax.Array, kernel_shape: Sequence[int],
 
 def _conv_transpose_forward(x, kernel, strides):
   if not _image_end(kernel.shape[-1]):
-    return _cpu_form(conv_transpose_subpixel, lax_conv_transpose_same)(
-        x, kernel, strides)
+    return _cpu_form(conv_transpose_subpixel, lax_conv_transpose_same, x,
+                     kernel, strides)
   return lax_conv_transpose_same(x, kernel, strides)
 
 
