@@ -197,9 +197,8 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
     penalty_keys = jax.random.split(
         rng.key_for(state.key, rng.Stream.PENALTY, state.step), k)
 
-    def d_only(carry, inputs):
+    def d_only(carry, real_i, labels_i, z_i, key_i, penalty_key_i):
       d_params, d_stats, d_opt, g_stats = carry
-      real_i, labels_i, z_i, key_i, penalty_key_i = inputs
       g_key, d_key = jax.random.split(key_i)
       fake, g_stats = apply_model(generator, state.g_params, g_stats, z_i,
                                   labels_i, train=True, key=g_key, level=level)
@@ -210,11 +209,15 @@ def make_train_step(gan: Gan) -> Callable[[TrainState, Array],
 
     carry = (state.d_params, state.d_stats, state.d_opt_state, state.g_stats)
     earlier_d_finite = jnp.array(True)
-    if k > 1:
-      carry, finite = jax.lax.scan(
-          d_only, carry, (real[:-1], None if labels is None else labels[:-1],
-                          zs[:-1], keys[:-1], penalty_keys[:-1]))
-      earlier_d_finite = jnp.all(finite)
+    # Unrolled, not a lax.scan: k is small and static, and inside a while
+    # loop XLA:CPU gave D's kernel gradients non-canonical layouts that
+    # Eigen does not run, so DCGAN with k = 2 took 7x as long per step
+    # (benchmarks/step_time.py --d_steps=2; RESULTS.md "D steps on CPU").
+    for i in range(k - 1):
+      carry, finite = d_only(carry, real[i],
+                             None if labels is None else labels[i], zs[i],
+                             keys[i], penalty_keys[i])
+      earlier_d_finite &= finite
     d_params, d_stats, d_opt, g_stats = carry
 
     g_key, d_key, critic_key = jax.random.split(keys[-1], 3)
