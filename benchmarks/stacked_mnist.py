@@ -13,7 +13,6 @@ one JSON object with the published rows beside ours and the wall time of
 each run (training only).
 """
 import json
-import time
 
 import numpy as np
 from absl import app, flags, logging

@@ -15,7 +15,6 @@ images. Prints one JSON object with the FID trajectory.
 import json
 import time
 
-import jax
 from absl import app, flags
 
 import harness

@@ -161,7 +161,6 @@ def _train(config, workdir, gan, mesh, train_images, train_labels,
   is_main = distributed.is_main_process()
   checkpoints = Checkpoints(workdir / 'checkpoints',
                             config.train.keep_checkpoints)
-  replicated = parallel.replicated(mesh)
   saved_config = config.to_dict()
   # What tools that load this run (sample, evaluate, figures) need to rebuild
   # the models without reading the dataset.
