@@ -1,4 +1,4 @@
-"""Two process settings under which XLA:CPU trains GANs much faster.
+"""Process settings under which XLA:CPU trains GANs much faster.
 
 Measured on the project's 2-core CPU with JAX 0.10.2 (benchmarks/
 cpu_settings.py times a DCGAN step with and without each):
@@ -12,6 +12,15 @@ cpu_settings.py times a DCGAN step with and without each):
   on first touch; with transparent huge pages that is 512 times fewer
   faults. glibc reads its tunables when the process starts, so `apply`
   starts the process again with them.
+- and `mmap_max=0:trim_threshold=4294967296:top_pad=67108864`: keep what
+  malloc got from the kernel in its heaps instead of mapping and unmapping
+  large blocks every step (glibc otherwise maps anything over 32 MB
+  afresh, and deletes a thread's heap as soon as it is empty). A
+  population's temporaries, split to fit those heaps
+  (gan_jax.population.compiler_options), then cost no kernel time; a
+  lone DCGAN step ran as fast as before (benchmarks/cpu_settings.py).
+  The price is that the process never gives that memory back while it
+  runs; its peak stays bounded (benchmarks/memory.py).
 
 A setting the user already chose (the XLA flag, or any GLIBC_TUNABLES)
 is left as it is.
@@ -21,7 +30,9 @@ import os
 import sys
 
 XLA_FLAG = '--xla_cpu_experimental_ynn_fusion_type=-individual_convolution'
-GLIBC_TUNABLE = 'glibc.malloc.hugetlb=1'
+GLIBC_TUNABLE = ':'.join(f'glibc.malloc.{name}={value}' for name, value in (
+    ('hugetlb', 1), ('mmap_max', 0), ('trim_threshold', 2**32),
+    ('top_pad', 64 * 2**20)))
 
 
 def environment(env: Mapping[str, str]) -> dict[str, str]:

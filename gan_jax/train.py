@@ -112,7 +112,9 @@ def compile_train_step(gan: Gan, batch_size: int, mesh: jax.sharding.Mesh,
     step_fn = population.over_members(step_fn, members, member_loop)
   replicated = parallel.replicated(mesh)
   return jax.jit(step_fn, in_shardings=(state_sharding, replicated),
-                 out_shardings=(state_sharding, replicated), donate_argnums=0)
+                 out_shardings=(state_sharding, replicated), donate_argnums=0,
+                 compiler_options=population.compiler_options(
+                     members, mesh.devices.flat[0].platform))
 
 
 def put_dataset(images_: np.ndarray, mesh: jax.sharding.Mesh,
