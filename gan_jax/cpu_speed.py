@@ -15,15 +15,20 @@ cpu_settings.py times a DCGAN step with and without each):
 - and `mmap_max=0:trim_threshold=4294967296:top_pad=67108864`: keep what
   malloc got from the kernel in its heaps instead of mapping and unmapping
   large blocks every step (glibc otherwise maps anything over 32 MB
-  afresh, and deletes a thread's heap as soon as it is empty). A
-  population's temporaries, split to fit those heaps
-  (gan_jax.population.compiler_options), then cost no kernel time; a
-  lone DCGAN step ran as fast as before (benchmarks/cpu_settings.py).
-  The price is that the process never gives that memory back while it
-  runs; its peak stays bounded (benchmarks/memory.py).
+  afresh, and deletes a thread's heap as soon as it is empty). The price
+  is that the process never gives that memory back while it runs; its
+  peak stays bounded (benchmarks/memory.py).
 
 A setting the user already chose (the XLA flag, or any GLIBC_TUNABLES)
 is left as it is.
+
+And one compiler option for a population's training step,
+`compiler_options`: XLA:CPU allocates a program's temporaries as one buffer
+per call, and past 64 MB (a glibc thread heap) that buffer is mapped afresh
+every step and faulted in again by the kernel. Split into heaps that fit,
+under the malloc settings above they are kept: a P = 8 population of the
+2014 model went from 0.80x to 0.93x the rate of sequential runs, DCGAN's
+from 0.71x to 1.06x (benchmarks/RESULTS.md, "Temporaries kept").
 """
 from collections.abc import Mapping
 import os
@@ -57,3 +62,22 @@ def apply() -> None:
     sys.stderr.flush()
     os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], env)
   os.environ.update(env)
+
+
+# Well under the 64 MiB of a glibc thread heap: DCGAN's P = 8 unrolled
+# members still spent 60 ms of kernel time per member-update with 60 MiB
+# heaps, 0.8-1.9 ms with these (benchmarks/RESULTS.md, "Temporaries kept").
+POPULATION_HEAP_BYTES = 16 * 2**20
+
+
+def compiler_options(platform: str, members: int = 1) -> dict[str, int] | None:
+  """XLA options for the training step over `members` GANs on `platform`.
+
+  Only populations split their temporaries: a lone DCGAN step at batch 256
+  ran 1.16x as fast split into 60 MiB heaps, but at batch 1024, whose
+  largest buffers exceed a heap anyway, its temporaries grew from 866 MB
+  to 1.1 GB and it ran slower (RESULTS.md, same section).
+  """
+  if platform != 'cpu' or members == 1:
+    return None
+  return {'xla_multiheap_size_constraint_per_heap': POPULATION_HEAP_BYTES}

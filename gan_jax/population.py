@@ -72,23 +72,6 @@ def make_init(create: Callable[[int], TrainState],
 
 LOOPS = ('auto', 'vmap', 'unroll')
 
-# XLA:CPU allocates a program's temporaries as one buffer per call. A
-# population's (181 MB for the 2014 model, P = 8) outgrow what glibc keeps
-# in a thread's heap (64 MB), so every step mapped them afresh and the kernel
-# faulted them in again: 10-16 ms of kernel time per member-update against
-# under 1 for a lone run. Split into heaps of at most this size, they stay
-# in glibc's heaps under gan_jax.cpu_speed's malloc settings
-# (benchmarks/RESULTS.md, "Populations' temporaries kept").
-CPU_HEAP_BYTES = 16 * 2**20
-
-
-def compiler_options(members: int, platform: str) -> dict[str, int] | None:
-  """XLA options for a step over `members` compiled for `platform`."""
-  if members > 1 and platform == 'cpu':
-    return {'xla_multiheap_size_constraint_per_heap': CPU_HEAP_BYTES}
-  return None
-
-
 def loop(config: ml_collections.ConfigDict) -> str:
   """How the step runs the members: 'vmap' or 'unroll'.
 

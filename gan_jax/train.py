@@ -14,8 +14,8 @@ import ml_collections
 import numpy as np
 from etils import epath
 
-from gan_jax import (config_checks, data, distributed, evaluation, images,
-                     parallel, population, preemption, rng, translation,
+from gan_jax import (config_checks, cpu_speed, data, distributed, evaluation,
+                     images, parallel, population, preemption, rng, translation,
                      workdir_lock)
 from gan_jax.checkpoints import Checkpoints, abstract_like
 from gan_jax.cyclegan_step import make_cyclegan_step
@@ -113,8 +113,8 @@ def compile_train_step(gan: Gan, batch_size: int, mesh: jax.sharding.Mesh,
   replicated = parallel.replicated(mesh)
   return jax.jit(step_fn, in_shardings=(state_sharding, replicated),
                  out_shardings=(state_sharding, replicated), donate_argnums=0,
-                 compiler_options=population.compiler_options(
-                     members, mesh.devices.flat[0].platform))
+                 compiler_options=cpu_speed.compiler_options(
+                     mesh.devices.flat[0].platform, members))
 
 
 def put_dataset(images_: np.ndarray, mesh: jax.sharding.Mesh,

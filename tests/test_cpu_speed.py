@@ -1,7 +1,11 @@
-"""gan_jax.cpu_speed adds its two settings and never overrides the user's."""
+"""gan_jax.cpu_speed adds its settings and never overrides the user's."""
 import os
 import subprocess
 import sys
+
+import jax
+import numpy as np
+import pytest
 
 from gan_jax import cpu_speed
 
@@ -34,3 +38,17 @@ def test_apply_restarts_the_command_under_the_settings_once():
                        capture_output=True, text=True, timeout=60).stdout
   assert out.splitlines() == [
       'start', 'start', f'{cpu_speed.GLIBC_TUNABLE} {cpu_speed.XLA_FLAG}']
+
+
+def test_cpu_populations_split_their_temporaries_into_heaps_xla_knows():
+  """Only a population on CPU gets the heap limit, and XLA accepts it (a
+  renamed option would fail every population's compilation)."""
+  assert cpu_speed.compiler_options('gpu', members=8) is None
+  assert cpu_speed.compiler_options('cpu', members=1) is None
+  options = cpu_speed.compiler_options('cpu', members=8)
+  assert options == {'xla_multiheap_size_constraint_per_heap':
+                     cpu_speed.POPULATION_HEAP_BYTES}
+  twice = jax.jit(lambda x: 2 * x, compiler_options=options)
+  np.testing.assert_array_equal(twice(np.arange(3)), [0, 2, 4])
+  with pytest.raises(Exception, match='no_such_option'):
+    jax.jit(lambda x: 2 * x, compiler_options={'no_such_option': 1})(1)

@@ -60,16 +60,3 @@ def test_auto_unrolls_convolutional_members_on_cpu_only(monkeypatch):
   config.population_loop = 'unroll'
   assert population.loop(config) == 'unroll'
 
-
-def test_cpu_populations_split_their_temporaries_into_heaps_xla_knows():
-  """Only a population on CPU gets the heap limit, and XLA accepts it (a
-  renamed option would fail every population's compilation)."""
-  assert population.compiler_options(1, 'cpu') is None
-  assert population.compiler_options(8, 'gpu') is None
-  options = population.compiler_options(8, 'cpu')
-  assert options == {'xla_multiheap_size_constraint_per_heap':
-                     population.CPU_HEAP_BYTES}
-  twice = jax.jit(lambda x: 2 * x, compiler_options=options)
-  np.testing.assert_array_equal(twice(np.arange(3)), [0, 2, 4])
-  with pytest.raises(Exception, match='no_such_option'):
-    jax.jit(lambda x: 2 * x, compiler_options={'no_such_option': 1})(1)
