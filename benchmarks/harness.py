@@ -62,7 +62,8 @@ def prepare(config: ml_collections.ConfigDict, images=None) -> Prepared:
                                   population.loop(config))
   dataset = train.put_dataset(images, mesh)
   start = time.perf_counter()
-  compiled = step.lower(state, dataset).compile()
+  compiled = cpu_speed.compile_step(step.lower(state, dataset),
+                                    mesh.devices.flat[0].platform, members)
   compile_s = time.perf_counter() - start
   cost = compiled.cost_analysis()
   cost = cost[0] if isinstance(cost, list) else cost

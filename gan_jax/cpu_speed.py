@@ -22,13 +22,14 @@ cpu_settings.py times a DCGAN step with and without each):
 A setting the user already chose (the XLA flag, or any GLIBC_TUNABLES)
 is left as it is.
 
-And one compiler option for a population's training step,
-`compiler_options`: XLA:CPU allocates a program's temporaries as one buffer
-per call, and past 64 MB (a glibc thread heap) that buffer is mapped afresh
-every step and faulted in again by the kernel. Split into heaps that fit,
+And one compiler option for the training step (`compile_step`): XLA:CPU
+allocates a program's temporaries as one buffer per call, and past 64 MB
+(a glibc thread heap) that buffer is mapped afresh every step and faulted
+in again by the kernel. Split into heaps that fit,
 under the malloc settings above they are kept: a P = 8 population of the
 2014 model went from 0.80x to 0.93x the rate of sequential runs, DCGAN's
-from 0.71x to 1.06x (benchmarks/RESULTS.md, "Temporaries kept").
+from 0.71x to 1.06x, and lone DCGAN steps at batch 128 and 256 ran
+faster (benchmarks/RESULTS.md, "Temporaries kept").
 """
 from collections.abc import Mapping
 import os
@@ -64,20 +65,36 @@ def apply() -> None:
   os.environ.update(env)
 
 
-# Well under the 64 MiB of a glibc thread heap: DCGAN's P = 8 unrolled
-# members still spent 60 ms of kernel time per member-update with 60 MiB
-# heaps, 0.8-1.9 ms with these (benchmarks/RESULTS.md, "Temporaries kept").
+_HEAP_OPTION = 'xla_multiheap_size_constraint_per_heap'
+# Heaps under the 64 MiB of a glibc thread heap, with room for its header.
+HEAP_BYTES = 60 * 2**20
+# A population's step needs smaller ones: DCGAN's P = 8 unrolled members
+# still spent 60 ms of kernel time per member-update with 60 MiB heaps,
+# 0.8-1.9 ms with these (benchmarks/RESULTS.md, "Temporaries kept").
 POPULATION_HEAP_BYTES = 16 * 2**20
 
 
-def compiler_options(platform: str, members: int = 1) -> dict[str, int] | None:
-  """XLA options for the training step over `members` GANs on `platform`.
+def compile_step(lowered, platform: str, members: int = 1):
+  """`lowered.compile()`, on CPU with its temporaries split into heaps that
+  glibc keeps where that pays.
 
-  Only populations split their temporaries: a lone DCGAN step at batch 256
-  ran 1.16x as fast split into 60 MiB heaps, but at batch 1024, whose
-  largest buffers exceed a heap anyway, its temporaries grew from 866 MB
-  to 1.1 GB and it ran slower (RESULTS.md, same section).
+  A population's always are (see above). A lone step's are where one heap
+  cannot hold them all and the split does not grow them: DCGAN at batch
+  256 ran 1.16x as fast split, but at 1024, whose largest buffers exceed
+  a heap anyway, the split stopped XLA sharing memory between buffers,
+  its temporaries grew from 866 MB to 1.1 GB and it ran slower. So a lone
+  step that big is compiled twice and keeps the better form.
   """
-  if platform != 'cpu' or members == 1:
-    return None
-  return {'xla_multiheap_size_constraint_per_heap': POPULATION_HEAP_BYTES}
+  if platform != 'cpu':
+    return lowered.compile()
+  if members > 1:
+    return lowered.compile({_HEAP_OPTION: POPULATION_HEAP_BYTES})
+  plain = lowered.compile()
+  if _temp_bytes(plain) <= HEAP_BYTES:
+    return plain
+  split = lowered.compile({_HEAP_OPTION: HEAP_BYTES})
+  return split if _temp_bytes(split) <= 1.05 * _temp_bytes(plain) else plain
+
+
+def _temp_bytes(compiled) -> int:
+  return compiled.memory_analysis().temp_size_in_bytes

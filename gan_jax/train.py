@@ -112,9 +112,7 @@ def compile_train_step(gan: Gan, batch_size: int, mesh: jax.sharding.Mesh,
     step_fn = population.over_members(step_fn, members, member_loop)
   replicated = parallel.replicated(mesh)
   return jax.jit(step_fn, in_shardings=(state_sharding, replicated),
-                 out_shardings=(state_sharding, replicated), donate_argnums=0,
-                 compiler_options=cpu_speed.compiler_options(
-                     mesh.devices.flat[0].platform, members))
+                 out_shardings=(state_sharding, replicated), donate_argnums=0)
 
 
 def put_dataset(images_: np.ndarray, mesh: jax.sharding.Mesh,
@@ -192,8 +190,10 @@ def _train(config, workdir, gan, mesh, train_images, train_labels,
   writers = [MetricWriter(d, enabled=is_main) for d in out_dirs]
 
   dataset = put_dataset(train_images, mesh, train_labels)
-  train_step = compile_train_step(gan, config.train.batch_size, mesh, members,
-                                  population.loop(config))
+  train_step = cpu_speed.compile_step(
+      compile_train_step(gan, config.train.batch_size, mesh, members,
+                         population.loop(config)).lower(state, dataset),
+      mesh.devices.flat[0].platform, members)
   sampler = Sampler(gan)
   # Fixed z per member, so that sample sheets are comparable across steps.
   noise_for = lambda i, n, counter: sample_noise(

@@ -2,6 +2,7 @@
 import os
 import subprocess
 import sys
+import types
 
 import jax
 import numpy as np
@@ -40,15 +41,48 @@ def test_apply_restarts_the_command_under_the_settings_once():
       'start', 'start', f'{cpu_speed.GLIBC_TUNABLE} {cpu_speed.XLA_FLAG}']
 
 
-def test_cpu_populations_split_their_temporaries_into_heaps_xla_knows():
-  """Only a population on CPU gets the heap limit, and XLA accepts it (a
-  renamed option would fail every population's compilation)."""
-  assert cpu_speed.compiler_options('gpu', members=8) is None
-  assert cpu_speed.compiler_options('cpu', members=1) is None
-  options = cpu_speed.compiler_options('cpu', members=8)
-  assert options == {'xla_multiheap_size_constraint_per_heap':
-                     cpu_speed.POPULATION_HEAP_BYTES}
-  twice = jax.jit(lambda x: 2 * x, compiler_options=options)
-  np.testing.assert_array_equal(twice(np.arange(3)), [0, 2, 4])
+
+class _Lowered:
+  """Records compile() calls; each returns temporaries of the given size."""
+
+  def __init__(self, plain_bytes: int, split_bytes: int):
+    self.sizes, self.calls = (plain_bytes, split_bytes), []
+
+  def compile(self, options=None):
+    self.calls.append(options)
+    temp = self.sizes[options is not None]
+    return types.SimpleNamespace(
+        options=options, memory_analysis=lambda: types.SimpleNamespace(
+            temp_size_in_bytes=temp))
+
+
+def test_temporaries_are_split_where_that_keeps_them():
+  mib = 2**20
+  split = lambda: {'xla_multiheap_size_constraint_per_heap':
+                   cpu_speed.HEAP_BYTES}
+  # Other platforms, and a lone step that one heap holds: compiled as is.
+  for platform, temp in (('gpu', 900 * mib), ('cpu', 50 * mib)):
+    lowered = _Lowered(temp, temp)
+    assert cpu_speed.compile_step(lowered, platform).options is None
+    assert lowered.calls == [None]
+  # A big lone step keeps the split form unless the split grows it.
+  assert cpu_speed.compile_step(_Lowered(219 * mib, 219 * mib),
+                                'cpu').options == split()
+  assert cpu_speed.compile_step(_Lowered(866 * mib, 1101 * mib),
+                                'cpu').options is None
+  # A population is always split, into smaller heaps, in one compilation.
+  lowered = _Lowered(20 * mib, 20 * mib)
+  assert cpu_speed.compile_step(lowered, 'cpu', members=8).options == {
+      'xla_multiheap_size_constraint_per_heap':
+          cpu_speed.POPULATION_HEAP_BYTES}
+  assert len(lowered.calls) == 1
+
+
+def test_xla_knows_the_heap_option():
+  """A renamed option would fail every CPU population's compilation."""
+  lowered = jax.jit(lambda x: 2 * x).lower(np.arange(3))
+  option = {'xla_multiheap_size_constraint_per_heap': cpu_speed.HEAP_BYTES}
+  np.testing.assert_array_equal(lowered.compile(option)(np.arange(3)),
+                                [0, 2, 4])
   with pytest.raises(Exception, match='no_such_option'):
-    jax.jit(lambda x: 2 * x, compiler_options={'no_such_option': 1})(1)
+    lowered.compile({'no_such_option': 1})
