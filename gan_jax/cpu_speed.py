@@ -25,15 +25,19 @@ is left as it is.
 And one compiler option for the training step (`compile_step`): XLA:CPU
 allocates a program's temporaries as one buffer per call, and past 64 MB
 (a glibc thread heap) that buffer is mapped afresh every step and faulted
-in again by the kernel. Split into heaps that fit,
-under the malloc settings above they are kept: a P = 8 population of the
-2014 model went from 0.80x to 0.93x the rate of sequential runs, DCGAN's
-from 0.71x to 1.06x, and lone DCGAN steps at batch 128 and 256 ran
-faster (benchmarks/RESULTS.md, "Temporaries kept").
+in again by the kernel. Split into heaps that fit, under the malloc
+settings above they are kept: a P = 8 population of the 2014 model went
+from 0.80x to 0.93x the rate of sequential runs, DCGAN's from 0.71x to
+1.06x, and a lone DCGAN step at batch 256 ran 1.19x as fast
+(benchmarks/RESULTS.md, "Temporaries kept").
 """
 from collections.abc import Mapping
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # JAX is not imported here: `apply` runs before it starts.
+  import jax
 
 XLA_FLAG = '--xla_cpu_experimental_ynn_fusion_type=-individual_convolution'
 GLIBC_TUNABLE = ':'.join(f'glibc.malloc.{name}={value}' for name, value in (
@@ -74,13 +78,14 @@ HEAP_BYTES = 60 * 2**20
 POPULATION_HEAP_BYTES = 16 * 2**20
 
 
-def compile_step(lowered, platform: str, members: int = 1):
+def compile_step(lowered: 'jax.stages.Lowered', platform: str,
+                 members: int = 1) -> 'jax.stages.Compiled':
   """`lowered.compile()`, on CPU with its temporaries split into heaps that
   glibc keeps where that pays.
 
   A population's always are (see above). A lone step's are where one heap
   cannot hold them all and the split does not grow them: DCGAN at batch
-  256 ran 1.16x as fast split, but at 1024, whose largest buffers exceed
+  256 ran 1.19x as fast split, but at 1024, whose largest buffers exceed
   a heap anyway, the split stopped XLA sharing memory between buffers,
   its temporaries grew from 866 MB to 1.1 GB and it ran slower. So a lone
   step that big is compiled twice and keeps the better form.
@@ -96,5 +101,5 @@ def compile_step(lowered, platform: str, members: int = 1):
   return split if _temp_bytes(split) <= 1.05 * _temp_bytes(plain) else plain
 
 
-def _temp_bytes(compiled) -> int:
+def _temp_bytes(compiled: 'jax.stages.Compiled') -> int:
   return compiled.memory_analysis().temp_size_in_bytes

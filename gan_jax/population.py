@@ -72,6 +72,7 @@ def make_init(create: Callable[[int], TrainState],
 
 LOOPS = ('auto', 'vmap', 'unroll')
 
+
 def loop(config: ml_collections.ConfigDict) -> str:
   """How the step runs the members: 'vmap' or 'unroll'.
 

@@ -41,7 +41,6 @@ def test_apply_restarts_the_command_under_the_settings_once():
       'start', 'start', f'{cpu_speed.GLIBC_TUNABLE} {cpu_speed.XLA_FLAG}']
 
 
-
 class _Lowered:
   """Records compile() calls; each returns temporaries of the given size."""
 
@@ -58,8 +57,7 @@ class _Lowered:
 
 def test_temporaries_are_split_where_that_keeps_them():
   mib = 2**20
-  split = lambda: {'xla_multiheap_size_constraint_per_heap':
-                   cpu_speed.HEAP_BYTES}
+  split = {'xla_multiheap_size_constraint_per_heap': cpu_speed.HEAP_BYTES}
   # Other platforms, and a lone step that one heap holds: compiled as is.
   for platform, temp in (('gpu', 900 * mib), ('cpu', 50 * mib)):
     lowered = _Lowered(temp, temp)
@@ -67,7 +65,7 @@ def test_temporaries_are_split_where_that_keeps_them():
     assert lowered.calls == [None]
   # A big lone step keeps the split form unless the split grows it.
   assert cpu_speed.compile_step(_Lowered(219 * mib, 219 * mib),
-                                'cpu').options == split()
+                                'cpu').options == split
   assert cpu_speed.compile_step(_Lowered(866 * mib, 1101 * mib),
                                 'cpu').options is None
   # A population is always split, into smaller heaps, in one compilation.
