@@ -58,12 +58,11 @@ def prepare(config: ml_collections.ConfigDict, images=None) -> Prepared:
                                 config)
   state = jax.jit(init, out_shardings=parallel.state_sharding(
       mesh, members))()
-  step = train.compile_train_step(gan, config.train.batch_size, mesh, members,
-                                  population.loop(config))
   dataset = train.put_dataset(images, mesh)
   start = time.perf_counter()
-  compiled = cpu_speed.compile_step(step.lower(state, dataset),
-                                    mesh.devices.flat[0].platform, members)
+  compiled = train.compile_train_step(gan, config.train.batch_size, mesh,
+                                      state, dataset, members,
+                                      population.loop(config))
   compile_s = time.perf_counter() - start
   cost = compiled.cost_analysis()
   cost = cost[0] if isinstance(cost, list) else cost

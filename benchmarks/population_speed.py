@@ -21,7 +21,7 @@ import statistics
 from absl import app, flags
 
 import harness
-from gan_jax import population as populations
+from gan_jax import cpu_speed, population as populations
 
 _MEMBERS = flags.DEFINE_integer('members', 8, 'Population size P.')
 _PAIRS = flags.DEFINE_integer('pairs', 3, 'Timed A/B pairs.')
@@ -78,7 +78,7 @@ def _kernel_s() -> float:
 
 
 def _temp_mb(prepared: harness.Prepared) -> float:
-  return round(prepared.step.memory_analysis().temp_size_in_bytes / 2**20, 1)
+  return round(cpu_speed.temp_bytes(prepared.step) / 2**20, 1)
 
 
 def main(argv):

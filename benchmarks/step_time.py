@@ -27,8 +27,7 @@ def time_experiment(name: str) -> dict:
   config.train.batch_size = _BATCH.value or config.train.batch_size
   config.train.d_steps = _D_STEPS.value or config.train.d_steps
   prepared = harness.prepare(config)
-  state, _ = harness.run_steps(prepared, prepared.state, 2)  # warm-up
-  _, seconds = harness.run_steps(prepared, state, _STEPS.value)
+  seconds = harness.Stepper(prepared, _STEPS.value)()
   per_step = seconds / _STEPS.value
   return {'batch_size': config.train.batch_size,
           'd_steps': config.train.d_steps,

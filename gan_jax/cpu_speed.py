@@ -95,11 +95,12 @@ def compile_step(lowered: 'jax.stages.Lowered', platform: str,
   if members > 1:
     return lowered.compile({_HEAP_OPTION: POPULATION_HEAP_BYTES})
   plain = lowered.compile()
-  if _temp_bytes(plain) <= HEAP_BYTES:
+  if temp_bytes(plain) <= HEAP_BYTES:
     return plain
   split = lowered.compile({_HEAP_OPTION: HEAP_BYTES})
-  return split if _temp_bytes(split) <= 1.05 * _temp_bytes(plain) else plain
+  return split if temp_bytes(split) <= 1.05 * temp_bytes(plain) else plain
 
 
-def _temp_bytes(compiled: 'jax.stages.Compiled') -> int:
+def temp_bytes(compiled: 'jax.stages.Compiled') -> int:
+  """The scratch buffer XLA allocates for every call of `compiled`."""
   return compiled.memory_analysis().temp_size_in_bytes

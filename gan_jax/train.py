@@ -99,8 +99,10 @@ def make_dataset_step(gan: Gan, batch_size: int,
 
 
 def compile_train_step(gan: Gan, batch_size: int, mesh: jax.sharding.Mesh,
+                       state: TrainState, dataset: DeviceData,
                        members: int = 1, member_loop: str = 'vmap'):
-  """The jitted (state, dataset) -> (state, metrics) that the loop runs.
+  """The (state, dataset) -> (state, metrics) that the loop runs, compiled
+  for arguments like these (`cpu_speed.compile_step` picks the form).
 
   Shardings are explicit on both sides: left to inference, XLA:CPU ran the
   2014 model's step several times slower here, and the donated state could
@@ -111,8 +113,10 @@ def compile_train_step(gan: Gan, batch_size: int, mesh: jax.sharding.Mesh,
   if members > 1:
     step_fn = population.over_members(step_fn, members, member_loop)
   replicated = parallel.replicated(mesh)
-  return jax.jit(step_fn, in_shardings=(state_sharding, replicated),
+  step = jax.jit(step_fn, in_shardings=(state_sharding, replicated),
                  out_shardings=(state_sharding, replicated), donate_argnums=0)
+  return cpu_speed.compile_step(step.lower(state, dataset),
+                                mesh.devices.flat[0].platform, members)
 
 
 def put_dataset(images_: np.ndarray, mesh: jax.sharding.Mesh,
@@ -190,10 +194,8 @@ def _train(config, workdir, gan, mesh, train_images, train_labels,
   writers = [MetricWriter(d, enabled=is_main) for d in out_dirs]
 
   dataset = put_dataset(train_images, mesh, train_labels)
-  train_step = cpu_speed.compile_step(
-      compile_train_step(gan, config.train.batch_size, mesh, members,
-                         population.loop(config)).lower(state, dataset),
-      mesh.devices.flat[0].platform, members)
+  train_step = compile_train_step(gan, config.train.batch_size, mesh, state,
+                                  dataset, members, population.loop(config))
   sampler = Sampler(gan)
   # Fixed z per member, so that sample sheets are comparable across steps.
   noise_for = lambda i, n, counter: sample_noise(

@@ -59,4 +59,3 @@ def test_auto_unrolls_convolutional_members_on_cpu_only(monkeypatch):
   assert population.loop(config) == 'vmap'
   config.population_loop = 'unroll'
   assert population.loop(config) == 'unroll'
-

@@ -22,9 +22,10 @@ def _train(config, steps):
   # it: otherwise the second step misses the jit cache and compiles again.
   state = jax.jit(functools.partial(state_factory(gan, IMAGES.shape[1:]), 0),
                   out_shardings=parallel.state_sharding(mesh, 1))()
-  step = compile_train_step(gan, config.train.batch_size, mesh)
+  data = DeviceData(jax.device_put(IMAGES, parallel.replicated(mesh)))
+  step = compile_train_step(gan, config.train.batch_size, mesh, state, data)
   for _ in range(steps):
-    state, _ = step(state, DeviceData(IMAGES))
+    state, _ = step(state, data)
   return gan, state
 
 
