@@ -29,7 +29,8 @@ in again by the kernel. Split into heaps that fit, under the malloc
 settings above they are kept: a P = 8 population of the 2014 model went
 from 0.80x to 0.93x the rate of sequential runs, DCGAN's from 0.71x to
 1.06x, and a lone DCGAN step at batch 256 ran 1.19x as fast
-(benchmarks/RESULTS.md, "Temporaries kept").
+(benchmarks/RESULTS.md, "Temporaries kept"). An unrolled population is
+also scheduled for memory rather than concurrency (see `compile_step`).
 """
 from collections.abc import Mapping
 import os
@@ -72,18 +73,30 @@ def apply() -> None:
 _HEAP_OPTION = 'xla_multiheap_size_constraint_per_heap'
 # Heaps under the 64 MiB of a glibc thread heap, with room for its header.
 HEAP_BYTES = 60 * 2**20
-# A population's step needs smaller ones: DCGAN's P = 8 unrolled members
-# still spent 60 ms of kernel time per member-update with 60 MiB heaps,
-# 0.8-1.9 ms with these (benchmarks/RESULTS.md, "Temporaries kept").
+# A vmapped population's step needs smaller ones: the 2014 model's P = 8
+# ran 0.94x the sequential rate with these, 0.92x with 8 MiB heaps
+# (benchmarks/RESULTS.md, "Temporaries kept").
 POPULATION_HEAP_BYTES = 16 * 2**20
+# XLA:CPU's default scheduler orders a program for concurrency, so P
+# unrolled members, being independent, run interleaved and each keeps its
+# temporaries alive: DCGAN's P = 8 needed 963 MB of them, 8.6 times a lone
+# step's. Scheduled for memory, the members share them (344 MB).
+_MEMORY_SCHEDULER = {'xla_cpu_scheduler_type':
+                     'CPU_SCHEDULER_TYPE_MEMORY_OPTIMIZED'}
 
 
 def compile_step(lowered: 'jax.stages.Lowered', platform: str,
-                 members: int = 1) -> 'jax.stages.Compiled':
+                 members: int = 1,
+                 unrolled: bool = False) -> 'jax.stages.Compiled':
   """`lowered.compile()`, on CPU with its temporaries split into heaps that
   glibc keeps where that pays.
 
-  A population's always are (see above). A lone step's are where one heap
+  A population's always are, in one compilation: a vmapped one into the
+  small heaps above; an unrolled one (`unrolled`) into lone-step heaps and
+  scheduled for memory, which took DCGAN's P = 8 from 0.91x to 0.95x the
+  sequential rate (benchmarks/RESULTS.md, "Populations scheduled for
+  memory"; the 2014 model's vmapped population lost speed under that
+  scheduler, as did its lone step). A lone step's are split where one heap
   cannot hold them all and the split does not grow them: DCGAN at batch
   256 ran 1.19x as fast split, but at 1024, whose largest buffers exceed
   a heap anyway, the split stopped XLA sharing memory between buffers,
@@ -92,6 +105,8 @@ def compile_step(lowered: 'jax.stages.Lowered', platform: str,
   """
   if platform != 'cpu':
     return lowered.compile()
+  if members > 1 and unrolled:
+    return lowered.compile({_HEAP_OPTION: HEAP_BYTES, **_MEMORY_SCHEDULER})
   if members > 1:
     return lowered.compile({_HEAP_OPTION: POPULATION_HEAP_BYTES})
   plain = lowered.compile()

@@ -116,7 +116,8 @@ def compile_train_step(gan: Gan, batch_size: int, mesh: jax.sharding.Mesh,
   step = jax.jit(step_fn, in_shardings=(state_sharding, replicated),
                  out_shardings=(state_sharding, replicated), donate_argnums=0)
   return cpu_speed.compile_step(step.lower(state, dataset),
-                                mesh.devices.flat[0].platform, members)
+                                mesh.devices.flat[0].platform, members,
+                                unrolled=member_loop == 'unroll')
 
 
 def put_dataset(images_: np.ndarray, mesh: jax.sharding.Mesh,

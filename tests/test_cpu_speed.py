@@ -68,19 +68,28 @@ def test_temporaries_are_split_where_that_keeps_them():
                                 'cpu').options == split
   assert cpu_speed.compile_step(_Lowered(866 * mib, 1101 * mib),
                                 'cpu').options is None
-  # A population is always split, into smaller heaps, in one compilation.
+  # A population is always split, in one compilation: a vmapped one into
+  # smaller heaps, an unrolled one into a lone step's and scheduled for
+  # memory.
   lowered = _Lowered(20 * mib, 20 * mib)
   assert cpu_speed.compile_step(lowered, 'cpu', members=8).options == {
       'xla_multiheap_size_constraint_per_heap':
           cpu_speed.POPULATION_HEAP_BYTES}
   assert len(lowered.calls) == 1
+  lowered = _Lowered(900 * mib, 900 * mib)
+  assert cpu_speed.compile_step(lowered, 'cpu', members=8,
+                                unrolled=True).options == {
+      **split,
+      'xla_cpu_scheduler_type': 'CPU_SCHEDULER_TYPE_MEMORY_OPTIMIZED'}
+  assert len(lowered.calls) == 1
 
 
-def test_xla_knows_the_heap_option():
+def test_xla_knows_the_compile_options():
   """A renamed option would fail every CPU population's compilation."""
   lowered = jax.jit(lambda x: 2 * x).lower(np.arange(3))
-  option = {'xla_multiheap_size_constraint_per_heap': cpu_speed.HEAP_BYTES}
-  np.testing.assert_array_equal(lowered.compile(option)(np.arange(3)),
+  options = {'xla_multiheap_size_constraint_per_heap': cpu_speed.HEAP_BYTES,
+             'xla_cpu_scheduler_type': 'CPU_SCHEDULER_TYPE_MEMORY_OPTIMIZED'}
+  np.testing.assert_array_equal(lowered.compile(options)(np.arange(3)),
                                 [0, 2, 4])
   with pytest.raises(Exception, match='no_such_option'):
     lowered.compile({'no_such_option': 1})

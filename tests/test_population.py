@@ -3,7 +3,8 @@ import jax
 import numpy as np
 import pytest
 
-from gan_jax import population, train
+from gan_jax import cpu_speed, parallel, population, train
+from gan_jax.train_step import state_factory
 from tiny import tiny_config
 
 
@@ -59,3 +60,21 @@ def test_auto_unrolls_convolutional_members_on_cpu_only(monkeypatch):
   assert population.loop(config) == 'vmap'
   config.population_loop = 'unroll'
   assert population.loop(config) == 'unroll'
+
+
+def _unrolled_step_temporaries(members: int) -> int:
+  config = _config(population=members, population_loop='unroll')
+  mesh = parallel.make_mesh()
+  images = train.load_training_images(config)
+  gan = train.build_gan(config, images.shape[1:], len(images))
+  state = jax.jit(population.make_init(
+      state_factory(gan, images.shape[1:]), config))()
+  step = train.compile_train_step(gan, config.train.batch_size, mesh, state,
+                                  train.put_dataset(images, mesh), members,
+                                  'unroll')
+  return cpu_speed.temp_bytes(step)
+
+
+def test_unrolled_members_share_their_temporaries():
+  """Scheduled for concurrency, each member kept its own."""
+  assert _unrolled_step_temporaries(2) < 1.5 * _unrolled_step_temporaries(1)
