@@ -19,8 +19,17 @@ cpu_settings.py times a DCGAN step with and without each):
   is that the process never gives that memory back while it runs; its
   peak stays bounded (benchmarks/memory.py).
 
-A setting the user already chose (the XLA flag, or any GLIBC_TUNABLES)
-is left as it is.
+- JAX's `jax_cpu_enable_async_dispatch` off: a single-device CPU program
+  then runs on the thread that calls it, not on a worker thread of JAX's,
+  so its temporaries come from glibc's main heap, which the settings above
+  keep, where a worker thread's heap (64 MiB at most) maps anything larger
+  afresh every call. A DCGAN step at batch 1024 spent 0.72-0.86 s of
+  kernel time per step on that (2 cores), and ran 1.25x as fast without
+  it (benchmarks/RESULTS.md, "Synchronous dispatch on CPU"). The loop
+  loses nothing it used: on CPU the host and the "device" share the cores.
+
+A setting the user already chose (the XLA flag, any GLIBC_TUNABLES, or
+JAX_CPU_ENABLE_ASYNC_DISPATCH in the environment) is left as it is.
 
 And one compiler option for the training step (`compile_step`): XLA:CPU
 allocates a program's temporaries as one buffer per call, and past 64 MB
@@ -68,6 +77,19 @@ def apply() -> None:
     sys.stderr.flush()
     os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], env)
   os.environ.update(env)
+  configure_jax()
+
+
+ASYNC_DISPATCH_ENV = 'JAX_CPU_ENABLE_ASYNC_DISPATCH'
+
+
+def configure_jax() -> None:
+  """JAX's CPU dispatch: synchronous unless the environment says
+  otherwise. Call before JAX starts its CPU backend."""
+  import jax  # pylint: disable=g-import-not-at-top
+  chosen = os.environ.get(ASYNC_DISPATCH_ENV, 'false').lower()
+  jax.config.update('jax_cpu_enable_async_dispatch',
+                    chosen in ('1', 'true', 'yes'))
 
 
 _HEAP_OPTION = 'xla_multiheap_size_constraint_per_heap'

@@ -27,6 +27,7 @@ def pytest_configure(config):
   # The settings `python -m gan_jax.main` runs under, so that the runs tests
   # start as subprocesses compile the same programs (one cache) as the tests.
   os.environ.update(cpu_speed.environment(os.environ))
+  cpu_speed.configure_jax()
   if TEST_XLA_FLAGS not in os.environ.get('XLA_FLAGS', ''):
     os.environ['XLA_FLAGS'] = ' '.join(
         filter(None, [os.environ.get('XLA_FLAGS'), TEST_XLA_FLAGS]))

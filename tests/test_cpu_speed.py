@@ -29,16 +29,28 @@ def test_keeps_the_users_flags_and_choices():
   assert cpu_speed.environment(chosen)['XLA_FLAGS'] == chosen['XLA_FLAGS']
 
 
-def test_apply_restarts_the_command_under_the_settings_once():
-  env = {k: v for k, v in os.environ.items()
-         if k not in ('XLA_FLAGS', 'GLIBC_TUNABLES')}
+def _applied(**env) -> list[str]:
+  """What a fresh command prints after `cpu_speed.apply()`."""
+  env.update({k: v for k, v in os.environ.items()
+              if k not in ('XLA_FLAGS', 'GLIBC_TUNABLES',
+                           cpu_speed.ASYNC_DISPATCH_ENV)})
   code = ('import os; print("start", flush=True); '
-          'from gan_jax import cpu_speed; cpu_speed.apply(); '
-          'print(os.environ["GLIBC_TUNABLES"], os.environ["XLA_FLAGS"])')
-  out = subprocess.run([sys.executable, '-c', code], env=env, check=True,
-                       capture_output=True, text=True, timeout=60).stdout
-  assert out.splitlines() == [
-      'start', 'start', f'{cpu_speed.GLIBC_TUNABLE} {cpu_speed.XLA_FLAG}']
+          'from gan_jax import cpu_speed; cpu_speed.apply(); import jax; '
+          'print(os.environ["GLIBC_TUNABLES"], os.environ["XLA_FLAGS"], '
+          'jax.config.values["jax_cpu_enable_async_dispatch"])')
+  return subprocess.run([sys.executable, '-c', code], env=env, check=True,
+                        capture_output=True, text=True,
+                        timeout=60).stdout.splitlines()
+
+
+def test_apply_restarts_the_command_under_the_settings_once():
+  assert _applied() == [
+      'start', 'start',
+      f'{cpu_speed.GLIBC_TUNABLE} {cpu_speed.XLA_FLAG} False']
+
+
+def test_apply_leaves_a_chosen_dispatch_alone():
+  assert _applied(JAX_CPU_ENABLE_ASYNC_DISPATCH='true')[-1].endswith('True')
 
 
 class _Lowered:
