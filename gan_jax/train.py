@@ -115,9 +115,9 @@ def compile_train_step(gan: Gan, batch_size: int, mesh: jax.sharding.Mesh,
   replicated = parallel.replicated(mesh)
   step = jax.jit(step_fn, in_shardings=(state_sharding, replicated),
                  out_shardings=(state_sharding, replicated), donate_argnums=0)
-  return cpu_speed.compile_step(step.lower(state, dataset),
-                                mesh.devices.flat[0].platform, members,
-                                unrolled=member_loop == 'unroll')
+  return cpu_speed.compile_step(
+      step.lower(state, dataset), mesh.devices.flat[0].platform,
+      unrolled_members=members > 1 and member_loop == 'unroll')
 
 
 def put_dataset(images_: np.ndarray, mesh: jax.sharding.Mesh,

@@ -2,7 +2,6 @@
 import os
 import subprocess
 import sys
-import types
 
 import jax
 import numpy as np
@@ -54,53 +53,30 @@ def test_apply_leaves_a_chosen_dispatch_alone():
 
 
 class _Lowered:
-  """Records compile() calls; each returns temporaries of the given size."""
+  """Records the options of each compile() call."""
 
-  def __init__(self, plain_bytes: int, split_bytes: int):
-    self.sizes, self.calls = (plain_bytes, split_bytes), []
+  def __init__(self):
+    self.calls = []
 
   def compile(self, options=None):
     self.calls.append(options)
-    temp = self.sizes[options is not None]
-    return types.SimpleNamespace(
-        options=options, memory_analysis=lambda: types.SimpleNamespace(
-            temp_size_in_bytes=temp))
+    return options
 
 
-def test_temporaries_are_split_where_that_keeps_them():
-  mib = 2**20
-  split = {'xla_multiheap_size_constraint_per_heap': cpu_speed.HEAP_BYTES}
-  # Other platforms, and a lone step that one heap holds: compiled as is.
-  for platform, temp in (('gpu', 900 * mib), ('cpu', 50 * mib)):
-    lowered = _Lowered(temp, temp)
-    assert cpu_speed.compile_step(lowered, platform).options is None
-    assert lowered.calls == [None]
-  # A big lone step keeps the split form unless the split grows it.
-  assert cpu_speed.compile_step(_Lowered(219 * mib, 219 * mib),
-                                'cpu').options == split
-  assert cpu_speed.compile_step(_Lowered(866 * mib, 1101 * mib),
-                                'cpu').options is None
-  # A population is always split, in one compilation: a vmapped one into
-  # smaller heaps, an unrolled one into a lone step's and scheduled for
-  # memory.
-  lowered = _Lowered(20 * mib, 20 * mib)
-  assert cpu_speed.compile_step(lowered, 'cpu', members=8).options == {
-      'xla_multiheap_size_constraint_per_heap':
-          cpu_speed.POPULATION_HEAP_BYTES}
-  assert len(lowered.calls) == 1
-  lowered = _Lowered(900 * mib, 900 * mib)
-  assert cpu_speed.compile_step(lowered, 'cpu', members=8,
-                                unrolled=True).options == {
-      **split,
-      'xla_cpu_scheduler_type': 'CPU_SCHEDULER_TYPE_MEMORY_OPTIMIZED'}
-  assert len(lowered.calls) == 1
+def test_only_unrolled_members_on_cpu_are_scheduled_for_memory():
+  memory = {'xla_cpu_scheduler_type': 'CPU_SCHEDULER_TYPE_MEMORY_OPTIMIZED'}
+  for platform, unrolled, options in (('cpu', True, memory),
+                                      ('cpu', False, None),
+                                      ('gpu', True, None)):
+    lowered = _Lowered()
+    assert cpu_speed.compile_step(lowered, platform, unrolled) == options
+    assert lowered.calls == [options]
 
 
-def test_xla_knows_the_compile_options():
+def test_xla_knows_the_compile_option():
   """A renamed option would fail every CPU population's compilation."""
   lowered = jax.jit(lambda x: 2 * x).lower(np.arange(3))
-  options = {'xla_multiheap_size_constraint_per_heap': cpu_speed.HEAP_BYTES,
-             'xla_cpu_scheduler_type': 'CPU_SCHEDULER_TYPE_MEMORY_OPTIMIZED'}
+  options = {'xla_cpu_scheduler_type': 'CPU_SCHEDULER_TYPE_MEMORY_OPTIMIZED'}
   np.testing.assert_array_equal(lowered.compile(options)(np.arange(3)),
                                 [0, 2, 4])
   with pytest.raises(Exception, match='no_such_option'):
