@@ -8,10 +8,10 @@ population's images/s (P members x batch per step) against one lone run's,
 timed alternately (A B A B) after compilation. Prints one JSON object.
 
 Each side also reports its step's temporaries (XLA's one scratch buffer per
-call) and the kernel's CPU time per member-update: glibc maps an
-allocation above 32 MB afresh each time, so the kernel faults in and
-zeroes such temporaries again on every step, where smaller ones are reused
-from the heap.
+call) and the kernel's CPU time per member-update: where glibc maps such a
+buffer afresh each call, the kernel faults it in and zeroes it again on
+every step (gan_jax.cpu_speed says how gan_jax's process settings avoid
+that).
 """
 import functools
 import json
