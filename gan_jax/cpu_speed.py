@@ -22,8 +22,8 @@ cpu_settings.py times a DCGAN step with and without each):
   MB for a DCGAN step at batch 1024) come from glibc's main heap, which
   the settings above keep. A worker thread's heap holds 64 MiB at most,
   and glibc maps anything larger afresh whatever its tunables: that step
-  spent 0.72-0.86 s of kernel time per step on it, and ran 1.2-1.3x as
-  fast without it, smaller steps 1.1-1.2x (benchmarks/RESULTS.md,
+  spent 0.72-0.86 s of kernel time per step on it, and ran 1.26x as
+  fast without it, smaller steps 1.16-1.19x (benchmarks/RESULTS.md,
   "Synchronous dispatch on CPU"). The loop loses nothing it used: on CPU
   the host and the "device" share the cores.
 
