@@ -7,9 +7,10 @@ Runs benchmarks/step_time.py in a fresh process under each setting in turn
 (A B A B ... for `--rounds` rounds, so the machine's drift hits them all
 alike): neither (JAX's and glibc's defaults, set explicitly), the XLA flag
 alone, huge pages alone, both (gan_jax's settings until 2026-12-03), and
-gan_jax (what `python -m gan_jax.main` uses now: both, and malloc keeping
-its memory). Prints JSON with each setting's median step time per
-experiment and its speed-up over the first setting listed.
+gan_jax (what `python -m gan_jax.main` uses now: both, malloc keeping its
+memory and JAX's CPU dispatch synchronous). Prints JSON with each
+setting's median step time per experiment and its speed-up over the first
+setting listed.
 """
 import json
 import os
@@ -24,12 +25,12 @@ from gan_jax import cpu_speed
 
 _YNN_CONVOLUTIONS = ('--xla_cpu_experimental_ynn_fusion_type='
                      '+individual_convolution')
-SETTINGS = {  # name: (XLA_FLAGS, GLIBC_TUNABLES)
-    'neither': (_YNN_CONVOLUTIONS, 'glibc.malloc.hugetlb=0'),
-    'xla_flag': (cpu_speed.XLA_FLAG, 'glibc.malloc.hugetlb=0'),
-    'huge_pages': (_YNN_CONVOLUTIONS, 'glibc.malloc.hugetlb=1'),
-    'both': (cpu_speed.XLA_FLAG, 'glibc.malloc.hugetlb=1'),
-    'gan_jax': (cpu_speed.XLA_FLAG, cpu_speed.GLIBC_TUNABLE),
+SETTINGS = {  # name: (XLA_FLAGS, GLIBC_TUNABLES, async CPU dispatch)
+    'neither': (_YNN_CONVOLUTIONS, 'glibc.malloc.hugetlb=0', 'true'),
+    'xla_flag': (cpu_speed.XLA_FLAG, 'glibc.malloc.hugetlb=0', 'true'),
+    'huge_pages': (_YNN_CONVOLUTIONS, 'glibc.malloc.hugetlb=1', 'true'),
+    'both': (cpu_speed.XLA_FLAG, 'glibc.malloc.hugetlb=1', 'true'),
+    'gan_jax': (cpu_speed.XLA_FLAG, cpu_speed.GLIBC_TUNABLE, 'false'),
 }
 
 _SETTINGS = flags.DEFINE_list('settings', list(SETTINGS), 'Which settings, '
@@ -43,8 +44,9 @@ _STEP_TIME = pathlib.Path(__file__).with_name('step_time.py')
 
 
 def _step_s(setting: str) -> dict[str, float]:
-  xla, glibc = SETTINGS[setting]
-  env = {**os.environ, 'XLA_FLAGS': xla, 'GLIBC_TUNABLES': glibc}
+  xla, glibc, async_dispatch = SETTINGS[setting]
+  env = {**os.environ, 'XLA_FLAGS': xla, 'GLIBC_TUNABLES': glibc,
+         cpu_speed.ASYNC_DISPATCH_ENV: async_dispatch}
   out = subprocess.run(
       [sys.executable, str(_STEP_TIME), f'--steps={_STEPS.value}',
        f'--experiments={",".join(_EXPERIMENTS.value)}',

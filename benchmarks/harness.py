@@ -131,5 +131,8 @@ def machine() -> dict:
           'date': time.strftime('%Y-%m-%d'),
           # Other work on the machine slows every figure; this says how much.
           'load_average_1min': round(os.getloadavg()[0], 2),
-          'process_settings': {k: os.environ.get(k, '')
-                               for k in ('XLA_FLAGS', 'GLIBC_TUNABLES')}}
+          'process_settings': {
+              **{k: os.environ.get(k, '')
+                 for k in ('XLA_FLAGS', 'GLIBC_TUNABLES')},
+              'jax_cpu_enable_async_dispatch':
+                  jax.config.values['jax_cpu_enable_async_dispatch']}}
