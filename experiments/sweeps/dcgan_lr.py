@@ -6,8 +6,6 @@
 Every point scores 5,000 samples (FID, KID, IS) every 100 steps, so the
 report can plot FID over training for all points.
 """
-from gan_jax import sweep
-
 CONFIG = 'experiments/dcgan.py:steps=300'
 _COMMON = {'eval.every': 100, 'eval.num_samples': 5000,
            'eval.metrics': 'fid,kid,is', 'train.log_every': 50,
