@@ -123,10 +123,35 @@ def seconds_per_call(fn, *args, repeats: int) -> float:
   return (time.perf_counter() - start) / repeats
 
 
+# Vector units that decide XLA:CPU's and PyTorch's matmul speed.
+_CPU_FEATURES = ('avx2', 'fma', 'avx512f', 'avx512_bf16', 'amx_tile')
+
+
+def cpu_model(cpuinfo: str | None = None) -> dict:
+  """The host CPU's model name and vector units, from /proc/cpuinfo.
+
+  The project's 2-core machines have not all been the same CPU, so a
+  figure is only comparable with another measured on the same model.
+  """
+  if cpuinfo is None:
+    try:
+      cpuinfo = pathlib.Path('/proc/cpuinfo').read_text()
+    except OSError:   # not Linux
+      return {'cpu_model': platform.processor(), 'cpu_features': []}
+  fields = {}
+  for line in cpuinfo.splitlines():
+    key, _, value = line.partition(':')
+    fields.setdefault(key.strip(), value.strip())
+  flags = set(fields.get('flags', '').split())
+  return {'cpu_model': fields.get('model name', ''),
+          'cpu_features': [f for f in _CPU_FEATURES if f in flags]}
+
+
 def machine() -> dict:
   return {'devices': [str(d) for d in jax.devices()],
           'device_kind': jax.devices()[0].device_kind,
           'cpu': platform.processor() or platform.machine(),
+          **cpu_model(),
           'cpu_count': os.cpu_count(), 'jax': jax.__version__,
           'date': time.strftime('%Y-%m-%d'),
           # Other work on the machine slows every figure; this says how much.

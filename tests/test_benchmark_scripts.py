@@ -1,7 +1,10 @@
 """benchmarks/gpu_suite.sh only runs on a lent GPU, where a stale flag would
 waste minutes that cannot be had back; check its commands here instead."""
+import json
 import pathlib
 import re
+import subprocess
+import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -33,3 +36,17 @@ def test_gpu_suite_runs_every_speed_benchmark_with_flags_they_define():
 
 def test_gpu_suite_fits_one_ten_minute_device_command():
   assert sum(limit for limit, _, _ in suite_commands()) <= 560
+
+
+def test_benchmarks_record_the_cpu_model():
+  """Figures from different CPUs must not be read as one machine's."""
+  script = ('import json, sys; sys.path.insert(0, "benchmarks"); '
+            'import harness; print(json.dumps(harness.machine()))')
+  out = subprocess.run([sys.executable, '-c', script], cwd=ROOT, check=True,
+                       capture_output=True, text=True).stdout
+  recorded = json.loads(out.splitlines()[-1])
+  cpuinfo = pathlib.Path('/proc/cpuinfo').read_text()
+  model = re.search(r'^model name\s*:\s*(.*)$', cpuinfo, re.M).group(1)
+  assert recorded['cpu_model'] == model.strip()
+  flags = re.search(r'^flags\s*:\s*(.*)$', cpuinfo, re.M).group(1).split()
+  assert ('avx2' in recorded['cpu_features']) == ('avx2' in flags)
