@@ -127,17 +127,16 @@ def seconds_per_call(fn, *args, repeats: int) -> float:
 _CPU_FEATURES = ('avx2', 'fma', 'avx512f', 'avx512_bf16', 'amx_tile')
 
 
-def cpu_model(cpuinfo: str | None = None) -> dict:
+def cpu_model() -> dict:
   """The host CPU's model name and vector units, from /proc/cpuinfo.
 
   The project's 2-core machines have not all been the same CPU, so a
   figure is only comparable with another measured on the same model.
   """
-  if cpuinfo is None:
-    try:
-      cpuinfo = pathlib.Path('/proc/cpuinfo').read_text()
-    except OSError:   # not Linux
-      return {'cpu_model': platform.processor(), 'cpu_features': []}
+  try:
+    cpuinfo = pathlib.Path('/proc/cpuinfo').read_text()
+  except OSError:   # not Linux
+    return {'cpu_model': platform.processor(), 'cpu_features': []}
   fields = {}
   for line in cpuinfo.splitlines():
     key, _, value = line.partition(':')

@@ -1,5 +1,8 @@
-"""benchmarks/gpu_suite.sh only runs on a lent GPU, where a stale flag would
-waste minutes that cannot be had back; check its commands here instead."""
+"""What the benchmark scripts promise, checked without running a benchmark.
+
+benchmarks/gpu_suite.sh only runs on a lent GPU, where a stale flag would
+waste minutes that cannot be had back, so its commands are checked here; and
+every benchmark's JSON must name the CPU it ran on."""
 import json
 import pathlib
 import re
@@ -46,7 +49,11 @@ def test_benchmarks_record_the_cpu_model():
                        capture_output=True, text=True).stdout
   recorded = json.loads(out.splitlines()[-1])
   cpuinfo = pathlib.Path('/proc/cpuinfo').read_text()
-  model = re.search(r'^model name\s*:\s*(.*)$', cpuinfo, re.M).group(1)
-  assert recorded['cpu_model'] == model.strip()
-  flags = re.search(r'^flags\s*:\s*(.*)$', cpuinfo, re.M).group(1).split()
+  assert recorded['cpu_model'] == _field(cpuinfo, 'model name')
+  flags = _field(cpuinfo, 'flags').split()
   assert ('avx2' in recorded['cpu_features']) == ('avx2' in flags)
+
+
+def _field(cpuinfo: str, name: str) -> str:
+  match = re.search(rf'^{name}\s*:\s*(.*)$', cpuinfo, re.M)
+  return match.group(1).strip() if match else ''
