@@ -135,8 +135,8 @@ def cpu_model() -> dict:
   """
   try:
     cpuinfo = pathlib.Path('/proc/cpuinfo').read_text()
-  except OSError:   # not Linux
-    return {'cpu_model': platform.processor(), 'cpu_features': []}
+  except OSError:   # not Linux: `machine()['cpu']` is all there is
+    cpuinfo = ''
   fields = {}
   for line in cpuinfo.splitlines():
     key, _, value = line.partition(':')
