@@ -11,9 +11,14 @@ forward and forward+backward when torch is installed. Then, for G's output
 layer with each of `output_features` features, the three forms of the
 transposed convolution's kernel gradient that gan_jax chooses between
 (lax's, the sub-pixel one, the product with the gathered gradient).
-Milliseconds after one untimed call: for gan_jax and lax, the median of
-`repeats` rounds in which the forms of one part take turns (so the
-machine's drift hits them alike); for PyTorch, the best of `repeats`.
+Then the convolution time of one training step (each part times the number
+of times a DCGAN step runs it, `USES`) against the PyTorch reference's
+whole step at the same batch size: `ceiling_ratio_vs_torch_eager` is the
+ratio gan_jax would reach if everything in its step but the convolutions
+took no time. Milliseconds after one untimed call: for gan_jax and lax, the
+median of `repeats` rounds in which the forms of one part take turns (so the
+machine's drift hits them alike); for PyTorch's layers, the best of
+`repeats`, and for its whole step the median.
 Prints JSON.
 """
 import functools
@@ -38,6 +43,15 @@ _FEATURES = flags.DEFINE_list('output_features', ['1', '3', '8'],
 # name: (transposed?, input H=W, in features, out features)
 LAYERS = {'G.up1': (True, 7, 256, 128), 'G.up2': (True, 14, 128, 1),
           'D.conv1': (False, 28, 1, 64), 'D.conv2': (False, 14, 64, 128)}
+# How often one step (gan_jax.train_step) runs each part. G runs forward and
+# backward once (its fakes are reused). D judges the reals and the fakes
+# apart in its update: forward twice, kernel gradients twice, and conv2's
+# input gradient twice on the way down to conv1. G's update judges the fakes
+# once more: forward, and input gradients down to the image.
+USES = {'G.up1': {'forward': 1, 'input_grad': 1, 'kernel_grad': 1},
+        'G.up2': {'forward': 1, 'input_grad': 1, 'kernel_grad': 1},
+        'D.conv1': {'forward': 3, 'input_grad': 1, 'kernel_grad': 2},
+        'D.conv2': {'forward': 3, 'input_grad': 3, 'kernel_grad': 2}}
 
 
 def _best_ms(fn, *args) -> float:
@@ -101,6 +115,26 @@ def _time_torch(transposed: bool, side: int, cin: int, cout: int) -> dict:
   return {'forward': forward, 'forward_and_backward': _best_ms(both)}
 
 
+def step_convolution_ms(milliseconds: dict, form: str) -> float:
+  """Milliseconds one DCGAN step spends in convolutions computed by `form`
+  ('gan_jax' or 'lax_autodiff'), from the per-part timings."""
+  return round(sum(count * milliseconds[layer][form][part]
+                   for layer, parts in USES.items()
+                   for part, count in parts.items()), 1)
+
+
+def _torch_step_ms() -> float:
+  """The PyTorch reference's whole eager step: the median of `repeats` steps
+  after one untimed (a median, as throughput.py's rates are)."""
+  import torch_reference  # pylint: disable=g-import-not-at-top
+  images = np.random.default_rng(2).integers(
+      0, 256, (4 * _BATCH.value, 28, 28, 1), np.uint8)
+  ref = torch_reference.Reference(images, _BATCH.value)
+  ref.step()
+  return round(statistics.median(_call_s(ref.step)
+                                 for _ in range(_REPEATS.value)) * 1000, 1)
+
+
 def _kernel_grad_forms(features: int, rng) -> dict:
   """G.up2's kernel gradient with `features` outputs, in each form."""
   _, side, cin, _ = LAYERS['G.up2']
@@ -145,9 +179,17 @@ def main(argv):
   for features in map(int, _FEATURES.value):
     kernel_grads[features] = _kernel_grad_forms(features, rng)
     print(features, kernel_grads[features], file=sys.stderr, flush=True)
+  per_step = {f'{form}_convolutions': step_convolution_ms(results, form)
+              for form in ('gan_jax', 'lax_autodiff')}
+  if 'torch' in results['G.up1']:
+    per_step['torch_eager_whole_step'] = _torch_step_ms()
+    per_step['ceiling_ratio_vs_torch_eager'] = round(
+        per_step['torch_eager_whole_step'] / per_step['gan_jax_convolutions'],
+        3)
   print(json.dumps({**harness.machine(), 'batch_size': _BATCH.value,
                     'milliseconds': results,
-                    'output_layer_kernel_grad_ms': kernel_grads}, indent=1))
+                    'output_layer_kernel_grad_ms': kernel_grads,
+                    'step_ms': per_step}, indent=1))
 
 
 if __name__ == '__main__':
